@@ -1,0 +1,5 @@
+import sys
+
+from modlsp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,96 @@
+"""Module paths: the main module's own path and the paths of required/replaced modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from modlsp.core import gostring, modpath
+from modlsp.core.lexer import Token
+from modlsp.core.modfile import FileKind, ModFile
+from modlsp.core.problems import Edit, Fix, Problem, Severity
+from modlsp.core.syntax import Line
+from modlsp.core.text import Span
+
+_RESERVED = frozenset({"go", "toolchain"})
+
+
+def check(model: ModFile) -> Iterator[Problem]:
+    if model.kind is FileKind.GOMOD:
+        yield from _main_module(model)
+    for req in model.requires:
+        yield from _dependency_path(req.path, req.path_token)
+    for exc in model.excludes:
+        yield from _dependency_path(exc.path, exc.path_token)
+    for rep in model.replaces:
+        yield from _dependency_path(rep.old_path, rep.old_path_token)
+        if not rep.is_directory:
+            yield from _dependency_path(rep.new_path, rep.new_path_token)
+    for tool in model.tools:
+        error = modpath.check_import_path(tool.path)
+        if error is not None:
+            message = error.replace("malformed import path", "malformed tool path", 1)
+            yield Problem(tool.token.span, Severity.ERROR, "malformed-tool-path", message)
+
+
+def _lowercase_fix(path: str, token: Token) -> tuple[Fix, ...]:
+    lowered = path.lower()
+    if lowered == path or modpath.check_path(lowered) is not None:
+        return ()
+    return (Fix(f"Change to {lowered}", (Edit(token.span, gostring.auto_quote(lowered)),), True),)
+
+
+def _dependency_path(path: str, token: Token) -> Iterator[Problem]:
+    error = modpath.check_path(path)
+    if error is not None:
+        fixes = _lowercase_fix(path, token)
+        yield Problem(token.span, Severity.ERROR, "malformed-module-path", error, fixes)
+
+
+def _main_module(model: ModFile) -> Iterator[Problem]:
+    module = model.module
+    if module is None:
+        if model.syntax.stmts and not model.problems:
+            # The go command loads nothing without it; a broken or empty file says more itself.
+            first = model.syntax.stmts[0]
+            span = first.span if isinstance(first, Line) else Span(0, 0)
+            message = (
+                "missing module declaration. To specify the module path:\n"
+                "\tgo mod edit -module=example.com/mod"
+            )
+            yield Problem(span, Severity.ERROR, "missing-module", message)
+        return
+    path, token = module.path, module.token
+    if path in _RESERVED:
+        message = f"invalid module path: {gostring.quote(path)}"
+        yield Problem(token.span, Severity.ERROR, "module-path", message)
+        return
+    error = modpath.check_import_path(path)
+    if error is not None:
+        message = error.replace("malformed import path", "malformed module path", 1)
+        yield Problem(
+            token.span, Severity.ERROR, "module-path", message, _lowercase_fix(path, token)
+        )
+        return
+    strict = modpath.check_path(path)
+    if strict is not None:
+        message = (
+            f"{strict} (the go command accepts it for the main module, "
+            "but no other module can require it)"
+        )
+        yield Problem(
+            token.span, Severity.WARNING, "module-path", message, _lowercase_fix(path, token)
+        )
+    yield from _useless_suffix(path, token)
+
+
+def _useless_suffix(path: str, token: Token) -> Iterator[Problem]:
+    """`/v0` and `/v1` look like major version suffixes but are not (gorelease rejects them)."""
+    head, _, element = path.rpartition("/")
+    if not head or element not in ("v0", "v1"):
+        return
+    fix = Fix(f"Change to {head}", (Edit(token.span, gostring.auto_quote(head)),), True)
+    message = (
+        f"module path {gostring.quote(path)} ends in /{element}: a major version suffix is only "
+        "allowed for v2 or later"
+    )
+    yield Problem(token.span, Severity.WARNING, "major-suffix", message, (fix,))

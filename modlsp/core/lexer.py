@@ -1,0 +1,248 @@
+"""The go.mod / go.work lexer: the go command's token rules, recovering from every error.
+
+x/mod's lexer panics at the first bad character; this one records a problem and goes on, so one
+typo never hides the rest of the file. Tokens carry byte spans into the original bytes.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import NamedTuple
+
+from modlsp.core.problems import Edit, Fix, Problem, Severity
+from modlsp.core.text import Span
+
+
+class Kind(enum.Enum):
+    IDENT = "ident"
+    STRING = "string"
+    LPAREN = "("
+    RPAREN = ")"
+    LBRACK = "["
+    RBRACK = "]"
+    LBRACE = "{"
+    RBRACE = "}"
+    COMMA = ","
+    NEWLINE = "newline"
+    # A whole-line comment; like x/mod's lexer it also consumes the newline that ends it.
+    LINE_COMMENT = "line-comment"
+    # A comment after other tokens on its line; it also ends the line.
+    SUFFIX_COMMENT = "suffix-comment"
+    EOF = "eof"
+
+
+_PUNCT = {
+    ord("("): Kind.LPAREN,
+    ord(")"): Kind.RPAREN,
+    ord("["): Kind.LBRACK,
+    ord("]"): Kind.RBRACK,
+    ord("{"): Kind.LBRACE,
+    ord("}"): Kind.RBRACE,
+    ord(","): Kind.COMMA,
+}
+
+
+class Token(NamedTuple):
+    kind: Kind
+    # The token's text decoded as UTF-8 with surrogateescape (lossless for invalid bytes).
+    # Comments exclude the newline they consume.
+    text: str
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    @property
+    def ends_line(self) -> bool:
+        return self.kind in _EOL_KINDS
+
+
+_EOL_KINDS = frozenset({Kind.NEWLINE, Kind.SUFFIX_COMMENT, Kind.LINE_COMMENT, Kind.EOF})
+
+# One alternative per token class; order matters (comments before identifiers).
+# Identifier bytes: anything but ASCII controls, space, DEL and the punctuation; a '/' only when
+# it does not start '//' or '/*'. Non-ASCII runs are checked rune by rune afterwards. As in Go,
+# a backslash escapes any byte in a "string", even a newline.
+_TOKEN_RE = re.compile(
+    rb"""
+    (?P<ws>[ \t\r]+)
+  | (?P<comment>//[^\n]*\n?)
+  | (?P<nl>\n)
+  | (?P<punct>[()\[\]{},])
+  | (?P<dq>"(?:[^"\\\n]|\\.)*(?:(?P<dqend>")|(?=\n)|\\?\Z))
+  | (?P<bq>`[^`\n]*(?:(?P<bqend>`)|(?=\n)|\Z))
+  | (?P<block>/\*)
+  | (?P<ident>(?:[^\x00-\x20\x7f()\[\]{},/]|/(?![/*]))+)
+  | (?P<bad>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _go_quote_rune(ch: str) -> str:
+    """Go's %#q of a rune, as in `unexpected input character '\\ufeff'`."""
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # an invalid UTF-8 byte decodes to U+FFFD in Go
+        return "'\ufffd'"
+    if ch == "\x00":
+        return "'\\x00'"
+    if ch.isprintable() and ch != "'":
+        return f"'{ch}'"
+    if ch == "'":
+        return "'\\''"
+    if code < 0x80:
+        named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\v": "\\v", "\t": "\\t"}
+        return f"'{named[ch]}'" if ch in named else f"'\\x{code:02x}'"
+    return f"'\\u{code:04x}'" if code <= 0xFFFF else f"'\\U{code:08x}'"
+
+
+def _is_ident_char(ch: str) -> bool:
+    if 0xDC80 <= ord(ch) <= 0xDCFF:  # invalid UTF-8: Go reads U+FFFD, which is printable
+        return True
+    return ch.isprintable() and not ch.isspace() and ch not in "()[]{},"
+
+
+class Lexer:
+    """Splits source bytes into tokens, collecting lexical problems instead of stopping."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.problems: list[Problem] = []
+
+    def _error(self, start: int, end: int, code: str, message: str, *fixes: Fix) -> None:
+        self.problems.append(Problem(Span(start, end), Severity.ERROR, code, message, fixes))
+
+    def tokens(self) -> list[Token]:
+        data = self.data
+        out: list[Token] = []
+        append = out.append
+        match = _TOKEN_RE.match
+        line_has_tokens = False
+        pos = 0
+        size = len(data)
+        while pos < size:
+            m = match(data, pos)
+            assert m is not None  # the last alternative matches any byte
+            group = m.lastgroup
+            start, pos = m.span()
+            if group == "ws":
+                continue
+            if group == "ident":
+                raw = data[start:pos]
+                if raw.isascii():
+                    append(Token(Kind.IDENT, raw.decode("ascii"), start, pos))
+                else:
+                    self._non_ascii_ident(raw, start, out)
+                line_has_tokens = True
+            elif group == "nl":
+                append(Token(Kind.NEWLINE, "\n", start, pos))
+                line_has_tokens = False
+            elif group == "comment":
+                text_end = pos - 1 if data[pos - 1] == 0x0A else pos
+                if text_end > start and data[text_end - 1] == 0x0D:
+                    text_end -= 1
+                text = data[start:text_end].decode("utf-8", "surrogateescape")
+                kind = Kind.SUFFIX_COMMENT if line_has_tokens else Kind.LINE_COMMENT
+                append(Token(kind, text, start, text_end))
+                line_has_tokens = False
+            elif group == "punct":
+                append(Token(_PUNCT[data[start]], chr(data[start]), start, pos))
+                line_has_tokens = True
+            elif group == "dq" or group == "bq":
+                closed = m.group("dqend" if group == "dq" else "bqend") is not None
+                self._string(start, pos, closed, out)
+                line_has_tokens = True
+            elif group == "block":
+                pos = self._block_comment(start)
+            else:
+                self._bad_char(start)
+        append(Token(Kind.EOF, "", size, size))
+        return out
+
+    def _string(self, start: int, end: int, closed: bool, out: list[Token]) -> None:
+        data = self.data
+        quote = data[start : start + 1]
+        text = data[start:end].decode("utf-8", "surrogateescape")
+        if not closed:
+            message = (
+                "unexpected EOF in string"
+                if end >= len(data) or data[end : end + 1] != b"\n"
+                else "unexpected newline in string"
+            )
+            self._error(
+                start,
+                end,
+                "syntax",
+                message,
+                Fix("Close the string", (Edit(Span(end, end), quote.decode()),)),
+            )
+        out.append(Token(Kind.STRING, text, start, end))
+
+    def _block_comment(self, start: int) -> int:
+        """`/*` is an error; the rest of its line is skipped so it is not read as tokens."""
+        data = self.data
+        eol = data.find(b"\n", start)
+        if eol < 0:
+            eol = len(data)
+        line_end = eol - 1 if eol > start and data[eol - 1 : eol] == b"\r" else eol
+        close = data.find(b"*/", start + 2, line_end)
+        fixes: tuple[Fix, ...] = ()
+        if close >= 0 and not data[close + 2 : line_end].strip():
+            inner = data[start + 2 : close].decode("utf-8", "surrogateescape").strip()
+            replacement = f"// {inner}" if inner else "//"
+            fixes = (Fix("Use a // comment", (Edit(Span(start, line_end), replacement),), True),)
+            end = line_end
+        elif close < 0:
+            fixes = (Fix("Use a // comment", (Edit(Span(start, start + 2), "//"),), True),)
+            end = line_end
+        else:
+            end = close + 2
+        self._error(
+            start,
+            end,
+            "block-comment",
+            "mod files must use // comments (not /* */ comments)",
+            *fixes,
+        )
+        return end  # lexing resumes after the comment, so its words are not read as tokens
+
+    def _bad_char(self, start: int) -> None:
+        """An ASCII control character (non-ASCII runes are checked in identifiers)."""
+        ch = chr(self.data[start])
+        fix = Fix("Delete the character", (Edit(Span(start, start + 1), ""),), True)
+        self._error(
+            start,
+            start + 1,
+            "bad-character",
+            f"unexpected input character {_go_quote_rune(ch)}",
+            fix,
+        )
+
+    def _non_ascii_ident(self, raw: bytes, base: int, out: list[Token]) -> None:
+        """Split a run at runes Go does not accept in identifiers (BOM, NBSP, controls)."""
+        text = raw.decode("utf-8", "surrogateescape")
+        offset = base
+        piece_start = base
+        piece: list[str] = []
+        for ch in text:
+            width = len(ch.encode("utf-8", "surrogateescape"))
+            if _is_ident_char(ch):
+                piece.append(ch)
+            else:
+                if piece:
+                    out.append(Token(Kind.IDENT, "".join(piece), piece_start, offset))
+                    piece = []
+                self._error(
+                    offset,
+                    offset + width,
+                    "bad-character",
+                    f"unexpected input character {_go_quote_rune(ch)}",
+                    Fix("Delete the character", (Edit(Span(offset, offset + width), ""),), True),
+                )
+                piece_start = offset + width
+            offset += width
+        if piece:
+            out.append(Token(Kind.IDENT, "".join(piece), piece_start, offset))

@@ -1,0 +1,625 @@
+"""The typed model of a go.mod / go.work file, read from its syntax the way the go command does.
+
+Each directive is interpreted with x/mod's rules and wording (modfile.Parse, strict), but every
+line is read even after errors, and each entry keeps the tokens it came from.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+
+from modlsp.core import gostring, modpath, semver
+from modlsp.core.lexer import Kind, Token
+from modlsp.core.problems import Edit, Fix, Problem, Severity
+from modlsp.core.syntax import Block, FileSyntax, Line, parse
+from modlsp.core.text import Span
+
+
+class FileKind(enum.Enum):
+    GOMOD = "go.mod"
+    GOWORK = "go.work"
+
+
+GOMOD_VERBS = frozenset(
+    {
+        "module",
+        "go",
+        "toolchain",
+        "godebug",
+        "require",
+        "exclude",
+        "replace",
+        "retract",
+        "tool",
+        "ignore",
+    }
+)
+GOWORK_VERBS = frozenset({"go", "toolchain", "godebug", "use", "replace"})
+_GOMOD_BLOCKS = GOMOD_VERBS - {"go", "toolchain"}
+_GOWORK_BLOCKS = frozenset({"godebug", "use", "replace"})
+
+GO_VERSION_RE = re.compile(r"^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
+_LAX_GO_VERSION_RE = re.compile(r"^v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z")
+TOOLCHAIN_RE = re.compile(r"^default\Z|^go1(\Z|\.)")
+_DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:$|\n\n)", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleStmt:
+    path: str
+    token: Token
+    line: Line
+    deprecated: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoStmt:
+    version: str
+    token: Token
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class ToolchainStmt:
+    name: str
+    token: Token
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Godebug:
+    key: str
+    value: str
+    token: Token
+    line: Line
+
+
+@dataclass(frozen=True, slots=True)
+class Require:
+    path: str
+    version: str  # canonical when the version is valid, else as written
+    path_token: Token
+    version_token: Token
+    line: Line
+    indirect: bool
+    valid: bool  # the go command reads the line without error
+
+
+@dataclass(frozen=True, slots=True)
+class Exclude:
+    path: str
+    version: str
+    path_token: Token
+    version_token: Token
+    line: Line
+    valid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Replace:
+    old_path: str
+    old_version: str  # "" when the replacement applies to every version
+    new_path: str
+    new_version: str  # "" for a directory replacement
+    old_path_token: Token
+    old_version_token: Token | None
+    new_path_token: Token
+    new_version_token: Token | None
+    line: Line
+
+    @property
+    def is_directory(self) -> bool:
+        return is_directory_path(self.new_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Retract:
+    low: str
+    high: str
+    tokens: tuple[Token, ...]  # the version tokens: one, or low and high
+    line: Line
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathStmt:
+    """tool, ignore and use: one path argument."""
+
+    verb: str
+    path: str
+    token: Token
+    line: Line
+
+
+@dataclass(slots=True, eq=False)
+class ModFile:
+    kind: FileKind
+    syntax: FileSyntax
+    module: ModuleStmt | None = None
+    go: GoStmt | None = None
+    toolchain: ToolchainStmt | None = None
+    godebugs: list[Godebug] = field(default_factory=list)
+    requires: list[Require] = field(default_factory=list)
+    excludes: list[Exclude] = field(default_factory=list)
+    replaces: list[Replace] = field(default_factory=list)
+    retracts: list[Retract] = field(default_factory=list)
+    tools: list[PathStmt] = field(default_factory=list)
+    ignores: list[PathStmt] = field(default_factory=list)
+    uses: list[PathStmt] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Token start offset -> the text the go command rewrites it to (unquoted, canonical).
+    normalized: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def is_directory_path(path: str) -> bool:
+    """x/mod's IsDirectoryPath: rooted or ./ ../ paths, in Unix or Windows syntax."""
+    return (
+        path in (".", "..")
+        or path.startswith(("./", ".\\", "../", "..\\", "/", "\\"))
+        or (len(path) >= 2 and path[0].isascii() and path[0].isalpha() and path[1] == ":")
+    )
+
+
+def read(data: bytes, kind: FileKind, name: str | None = None) -> ModFile:
+    """Parse and interpret a file; never raises."""
+    verbs = GOMOD_VERBS if kind is FileKind.GOMOD else GOWORK_VERBS
+    syntax = parse(data, name or kind.value, verbs)
+    model = ModFile(kind, syntax)
+    _Reader(model).read()
+    model.problems[:0] = syntax.problems
+    model.problems.sort(key=lambda p: p.span.start)
+    return model
+
+
+class _ArgError(Exception):
+    """A directive line the go command rejects: stops reading that line."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+class _Reader:
+    def __init__(self, model: ModFile) -> None:
+        self.model = model
+        self.work = model.kind is FileKind.GOWORK
+        self.verbs = GOWORK_VERBS if self.work else GOMOD_VERBS
+        self.block_verbs = _GOWORK_BLOCKS if self.work else _GOMOD_BLOCKS
+
+    def read(self) -> None:
+        syntax = self.model.syntax
+        lexical = [p.span for p in syntax.problems]
+        for stmt in syntax.stmts:
+            if isinstance(stmt, Block):
+                self.read_block(stmt, lexical)
+            elif isinstance(stmt, Line) and not _touches(stmt.span, lexical):
+                self.read_line(None, stmt, stmt.tokens[0], stmt.tokens[1:])
+
+    def read_block(self, block: Block, lexical: list[Span]) -> None:
+        verb = block.verb[0]
+        if len(block.verb) > 1 or verb.text not in self.block_verbs:
+            text = " ".join(t.text for t in block.verb)
+            fixes = self.verb_fixes(verb) if len(block.verb) == 1 else ()
+            self.problem(
+                block.header_span, "unknown-directive", f"unknown block type: {text}", *fixes
+            )
+            return
+        for line in block.lines:
+            if not _touches(line.span, lexical):
+                self.read_line(block, line, verb, line.tokens)
+
+    def read_line(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        name = verb.text
+        if verb.kind is not Kind.IDENT or name not in self.verbs:
+            self.unknown_directive(line, verb)
+            return
+        try:
+            getattr(self, "read_" + name)(block, line, verb, args)
+        except _ArgError as err:
+            self.model.problems.append(err.problem)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def problem(
+        self, span: Span, code: str, message: str, *fixes: Fix, severity: Severity = Severity.ERROR
+    ) -> None:
+        self.model.problems.append(Problem(span, severity, code, message, fixes))
+
+    def fail(self, span: Span, code: str, message: str, *fixes: Fix) -> _ArgError:
+        return _ArgError(Problem(span, Severity.ERROR, code, message, fixes))
+
+    def unknown_directive(self, line: Line, verb: Token) -> None:
+        message = f"unknown directive: {verb.text}"
+        other = GOMOD_VERBS if self.work else GOWORK_VERBS
+        if verb.text in other:
+            where = "go.work" if self.work else "go.mod"
+            message += f" ({verb.text} is not allowed in a {where} file)"
+            code = "work-directive" if self.work else "mod-directive"
+            self.problem(line.span, code, message, _delete_line_fix(self.model.syntax, line))
+            return
+        self.problem(verb.span, "unknown-directive", message, *self.verb_fixes(verb))
+
+    def verb_fixes(self, verb: Token) -> tuple[Fix, ...]:
+        guess = closest_verb(verb.text, self.verbs)
+        if guess is None:
+            return ()
+        return (Fix(f"Change to '{guess}'", (Edit(verb.span, guess),), preferred=True),)
+
+    def string(self, token: Token) -> str:
+        """x/mod's parseString: unquote, reject stray quotes, record the normalized token."""
+        text = token.text
+        if text.startswith('"'):
+            value = gostring.unquote(text)
+            if value is None:
+                raise self.fail(token.span, "syntax", "invalid quoted string: invalid syntax")
+        elif any(q in text for q in "\"'`"):
+            raise self.fail(
+                token.span, "syntax", "invalid quoted string: unquoted string cannot contain quote"
+            )
+        else:
+            value = text
+        self.normalize(token, gostring.auto_quote(value))
+        return value
+
+    def normalize(self, token: Token, text: str) -> None:
+        if text != token.text:
+            self.model.normalized[token.start] = text
+
+    def version(self, verb: str, path: str, token: Token, canonicalize: bool = True) -> str:
+        """x/mod's parseVersion with no fixer: the version must have a canonical form."""
+        try:
+            text = self.string(token)
+        except _ArgError as err:
+            prefix = f"{verb} {path}: " if path else f"{verb}: "
+            quoted = gostring.quote(token.text)
+            detail = err.problem.message.removeprefix("invalid quoted string: ")
+            raise self.fail(
+                token.span, "invalid-version", f"{prefix}version {quoted} invalid: {detail}"
+            ) from None
+        if not canonicalize:
+            return text
+        canonical = modpath.canonical_version(text)
+        if not canonical:
+            prefix = f"{verb} {path}: " if path else f"{verb}: "
+            message = f"{prefix}version {gostring.quote(text)} invalid: must be of the form v1.2.3"
+            raise self.fail(token.span, "invalid-version", message, *_version_fixes(token, text))
+        self.normalize(token, canonical)
+        return canonical
+
+    def path_major(
+        self, verb: str, path: str, token: Token, version: str, version_token: Token
+    ) -> None:
+        prefix, major, ok = modpath.split_path_version(path)
+        if not ok:
+            message = (
+                f"{verb} {path}: invalid module path"
+                if verb == "replace"
+                else "invalid module path"
+            )
+            raise self.fail(token.span, "malformed-module-path", message)
+        err = modpath.check_path_major(version, major)
+        if err is not None:
+            fixes = major_mismatch_fixes(path, prefix, major, version, token, version_token)
+            message = f"{verb} {path}: {modpath.format_invalid_version(version, err)}"
+            raise self.fail(version_token.span, "major-mismatch", message, *fixes)
+
+    def single(self, line: Line, args: list[Token], message: str) -> Token:
+        if len(args) != 1:
+            raise self.fail(line.span, "usage", message)
+        return args[0]
+
+    def repeated(self, existing: object, line: Line, verb: str) -> None:
+        if existing is not None:
+            fix = _delete_line_fix(self.model.syntax, line)
+            raise self.fail(line.span, "repeated-directive", f"repeated {verb} statement", fix)
+
+    # --- directives -----------------------------------------------------------------------
+
+    def read_module(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        self.repeated(self.model.module, line, "module")
+        token = self.single(line, args, "usage: module module/path")
+        path = self.string(token)
+        deprecated = ""
+        match = _DEPRECATED_RE.search(directive_comment(block, line))
+        if match:
+            deprecated = match.group(1)
+        self.model.module = ModuleStmt(path, token, line, deprecated)
+
+    def read_go(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        self.repeated(self.model.go, line, "go")
+        token = self.single(line, args, "go directive expects exactly one argument")
+        if not GO_VERSION_RE.match(token.text):
+            fixes: tuple[Fix, ...] = ()
+            lax = _LAX_GO_VERSION_RE.match(token.text.removeprefix("go"))
+            if lax:
+                fixes = (Fix(f"Change to {lax.group(1)}", (Edit(token.span, lax.group(1)),), True),)
+            elif GO_VERSION_RE.match(token.text.removeprefix("go")):
+                fixed = token.text.removeprefix("go")
+                fixes = (Fix(f"Change to {fixed}", (Edit(token.span, fixed),), True),)
+            message = f"invalid go version '{token.text}': must match format 1.23.0"
+            raise self.fail(token.span, "invalid-go-version", message, *fixes)
+        self.model.go = GoStmt(token.text, token, line)
+
+    def read_toolchain(
+        self, block: Block | None, line: Line, verb: Token, args: list[Token]
+    ) -> None:
+        self.repeated(self.model.toolchain, line, "toolchain")
+        token = self.single(line, args, "toolchain directive expects exactly one argument")
+        if not TOOLCHAIN_RE.match(token.text):
+            fixes: tuple[Fix, ...] = ()
+            if GO_VERSION_RE.match(token.text):
+                fixed = "go" + token.text
+                fixes = (Fix(f"Change to {fixed}", (Edit(token.span, fixed),), True),)
+            message = (
+                f"invalid toolchain version '{token.text}': must match format go1.23.0 or default"
+            )
+            raise self.fail(token.span, "invalid-toolchain", message, *fixes)
+        self.model.toolchain = ToolchainStmt(token.text, token, line)
+
+    def read_godebug(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        if len(args) != 1 or any(q in args[0].text for q in "\"`',") or "=" not in args[0].text:
+            raise self.fail(line.span, "godebug-usage", "usage: godebug key=value")
+        key, _, value = args[0].text.partition("=")
+        self.model.godebugs.append(Godebug(key, value, args[0], line))
+
+    def read_require(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        self.read_require_or_exclude("require", line, args)
+
+    def read_exclude(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        self.read_require_or_exclude("exclude", line, args)
+
+    def read_require_or_exclude(self, verb: str, line: Line, args: list[Token]) -> None:
+        if len(args) != 2:
+            raise self.fail(line.span, "usage", f"usage: {verb} module/path v1.2.3")
+        path_token, version_token = args
+        path = self.string(path_token)
+        valid = False
+        try:
+            version = self.version(verb, path, version_token)
+            self.path_major(verb, path, path_token, version, version_token)
+            valid = True
+        except _ArgError as err:
+            self.model.problems.append(err.problem)
+            version = version_token.text
+        if verb == "require":
+            indirect = is_indirect(line)
+            self.model.requires.append(
+                Require(path, version, path_token, version_token, line, indirect, valid)
+            )
+        else:
+            self.model.excludes.append(
+                Exclude(path, version, path_token, version_token, line, valid)
+            )
+
+    def read_replace(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        arrow = 1 if len(args) >= 2 and args[1].text == "=>" else 2
+        if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow].text != "=>":
+            message = (
+                "usage: replace module/path [v1.2.3] => other/module v1.4\n"
+                "\t or replace module/path [v1.2.3] => ../local/directory"
+            )
+            raise self.fail(line.span, "usage", message)
+        old_token = args[0]
+        old_path = self.string(old_token)
+        if not modpath.split_path_version(old_path).ok:
+            raise self.fail(
+                old_token.span, "malformed-module-path", f"replace {old_path}: invalid module path"
+            )
+        old_version = ""
+        old_version_token = None
+        if arrow == 2:
+            old_version_token = args[1]
+            old_version = self.version("replace", old_path, old_version_token)
+            self.path_major("replace", old_path, old_token, old_version, old_version_token)
+        new_token = args[arrow + 1]
+        new_path = self.string(new_token)
+        new_version = ""
+        new_version_token = None
+        if len(args) == arrow + 2:
+            self.check_replacement_directory(new_token, new_path)
+        else:
+            new_version_token = args[arrow + 2]
+            new_version = self.version("replace", new_path, new_version_token)
+            if is_directory_path(new_path):
+                fix = Fix(
+                    "Remove the version",
+                    (Edit(Span(new_token.end, new_version_token.end), ""),),
+                    preferred=True,
+                )
+                quoted = gostring.quote(new_path)
+                message = f"replacement module directory path {quoted} cannot have version"
+                raise self.fail(new_version_token.span, "replace-dir-version", message, fix)
+        self.model.replaces.append(
+            Replace(
+                old_path,
+                old_version,
+                new_path,
+                new_version,
+                old_token,
+                old_version_token,
+                new_token,
+                new_version_token,
+                line,
+            )
+        )
+
+    def check_replacement_directory(self, token: Token, path: str) -> None:
+        if not is_directory_path(path):
+            if "@" in path:
+                target, _, version = path.partition("@")
+                fix = Fix(
+                    f"Change to '{target} {version}'",
+                    (Edit(token.span, f"{target} {version}"),),
+                    True,
+                )
+                message = "replacement module must match format 'path version', not 'path@version'"
+                raise self.fail(token.span, "replace-target", message, fix)
+            fix = Fix(f"Change to ./{path}", (Edit(token.span, gostring.auto_quote("./" + path)),))
+            message = (
+                "replacement module without version must be directory path "
+                "(rooted or starting with . or ..)"
+            )
+            raise self.fail(token.span, "replace-target", message, fix)
+        if "\\" in path:
+            message = "replacement directory appears to be Windows path (on a non-windows system)"
+            raise self.fail(token.span, "replace-target", message)
+
+    def read_retract(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        rationale = directive_comment(block, line)
+        texts = [a.text for a in args]
+        if not args or texts[0] == "(":
+            raise self.fail(line.span, "retract-interval", "expected '[' or version")
+        if texts[0] != "[":
+            low = high = self.version("retract", "", args[0], canonicalize=False)
+            tokens: tuple[Token, ...] = (args[0],)
+            rest = args[1:]
+        else:
+            low, high, tokens, rest = self.retract_interval(line, args)
+        if rest:
+            message = f"unexpected token after version: {gostring.quote(rest[0].text)}"
+            raise self.fail(Span(rest[0].start, rest[-1].end), "retract-interval", message)
+        self.model.retracts.append(Retract(low, high, tokens, line, rationale))
+
+    def retract_interval(
+        self, line: Line, args: list[Token]
+    ) -> tuple[str, str, tuple[Token, ...], list[Token]]:
+        def expect(i: int, what: str, after: str) -> Token:
+            if i >= len(args) or (what and args[i].text != what):
+                where = args[i].span if i < len(args) else Span(args[-1].end, args[-1].end)
+                wanted = f"'{what}'" if what else "version"
+                raise self.fail(where, "retract-interval", f"expected {wanted} after {after}")
+            return args[i]
+
+        low_token = expect(1, "", "'['")
+        low = self.version("retract", "", low_token, canonicalize=False)
+        expect(2, ",", "version")
+        high_token = expect(3, "", "','")
+        high = self.version("retract", "", high_token, canonicalize=False)
+        expect(4, "]", "version")
+        return low, high, (low_token, high_token), args[5:]
+
+    def read_tool(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        token = self.single(line, args, "tool directive expects exactly one argument")
+        self.model.tools.append(PathStmt("tool", self.string(token), token, line))
+
+    def read_ignore(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        token = self.single(line, args, "ignore directive expects exactly one argument")
+        self.model.ignores.append(PathStmt("ignore", self.string(token), token, line))
+
+    def read_use(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
+        token = self.single(line, args, "usage: use local/dir")
+        self.model.uses.append(PathStmt("use", self.string(token), token, line))
+
+
+def _touches(span: Span, problems: list[Span]) -> bool:
+    return (
+        any(p.start < span.end + 1 and span.start <= p.end for p in problems) if problems else False
+    )
+
+
+def is_indirect(line: Line) -> bool:
+    """x/mod's rule: the first suffix comment is `indirect` or starts with `indirect;`."""
+    if not line.comments.suffix:
+        return False
+    fields = line.comments.suffix[0].text.removeprefix("//").split()
+    return (len(fields) == 1 and fields[0] == "indirect") or (
+        len(fields) > 1 and fields[0] == "indirect;"
+    )
+
+
+def directive_comment(block: Block | None, line: Line) -> str:
+    """x/mod's parseDirectiveComment: the line's comments, else its block's."""
+    comments = line.comments
+    if block is not None and not comments.before and not comments.suffix:
+        comments = block.comments
+    texts = [
+        c.text.removeprefix("//").strip()
+        for c in (*comments.before, *comments.suffix)
+        if c.text.startswith("//")
+    ]
+    return "\n".join(texts)
+
+
+def closest_verb(word: str, verbs: frozenset[str]) -> str | None:
+    """The known directive a misspelt one most likely means (edit distance <= 2)."""
+    best: tuple[int, str] | None = None
+    for verb in sorted(verbs):
+        distance = _edit_distance(word.lower(), verb)
+        if distance <= 2 and distance < len(verb) // 2 + 1 and (best is None or distance < best[0]):
+            best = (distance, verb)
+    return best[1] if best else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _version_fixes(token: Token, text: str) -> tuple[Fix, ...]:
+    """`1.2.3` -> `v1.2.3`, `V1.2.3` -> `v1.2.3`."""
+    for candidate in ("v" + text, "v" + text[1:] if text[:1] == "V" else ""):
+        canonical = modpath.canonical_version(candidate) if candidate else ""
+        if canonical:
+            return (Fix(f"Change to {canonical}", (Edit(token.span, canonical),), preferred=True),)
+    return ()
+
+
+def major_mismatch_fixes(
+    path: str, prefix: str, major: str, version: str, path_token: Token, version_token: Token
+) -> tuple[Fix, ...]:
+    """Both repairs of a path/version major mismatch: fix the path, or mark +incompatible."""
+
+    version_major = semver.major(version)
+    fixes: list[Fix] = []
+    if major.startswith(".") or not version_major:
+        return ()
+    if version_major in ("v0", "v1"):
+        if major:
+            fixes.append(
+                Fix(
+                    f"Change the path to {prefix}",
+                    (Edit(path_token.span, gostring.auto_quote(prefix)),),
+                    True,
+                )
+            )
+        return tuple(fixes)
+    new_path = f"{prefix}/{version_major}"
+    fixes.append(
+        Fix(
+            f"Change the path to {new_path}",
+            (Edit(path_token.span, gostring.auto_quote(new_path)),),
+            True,
+        )
+    )
+    if not major and not version.endswith("+incompatible") and not semver.build(version):
+        fixes.append(
+            Fix(
+                f"Change to {version}+incompatible",
+                (Edit(version_token.span, version + "+incompatible"),),
+            )
+        )
+    return tuple(fixes)
+
+
+def _delete_line_fix(syntax: FileSyntax, line: Line) -> Fix:
+    return Fix("Remove this line", (delete_line_edit(syntax, line),))
+
+
+def delete_line_edit(syntax: FileSyntax, line: Line) -> Edit:
+    """Delete a directive line with its suffix comment and newline."""
+    index = syntax.lines
+    first = index.line_of(line.start)
+    last = index.line_of(line.comments.suffix[-1].end if line.comments.suffix else line.end)
+    start = index.line_start(first)
+    end = index.line_start(last + 1) if last + 1 < index.line_count else len(syntax.data)
+    return Edit(Span(start, end), "")

@@ -1,0 +1,93 @@
+"""Document lifecycle and diagnostics: debounced analysis, versioned publishing, no stale
+results."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from modlsp.lsp import convert
+from modlsp.lsp.server import ModlspServer
+
+log = logging.getLogger(__name__)
+
+
+def register(server: ModlspServer) -> None:
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+
+
+def initialize(ls: ModlspServer, params: types.InitializeParams) -> None:
+    ls.apply_settings(params.initialization_options)
+
+
+async def did_change_configuration(
+    ls: ModlspServer, params: types.DidChangeConfigurationParams
+) -> None:
+    raw = params.settings
+    if not raw:
+        # Clients that follow the pull model send null and expect a workspace/configuration.
+        caps = ls.client_capabilities.workspace
+        if not (caps and caps.configuration):
+            return
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="modlsp")])
+        )
+        raw = result[0] if result else None
+    ls.apply_settings(raw)
+    ls.snapshots.clear()
+    republish_all(ls)
+
+
+def did_open(ls: ModlspServer, params: types.DidOpenTextDocumentParams) -> None:
+    schedule(ls, params.text_document.uri, immediate=True)
+
+
+def did_change(ls: ModlspServer, params: types.DidChangeTextDocumentParams) -> None:
+    schedule(ls, params.text_document.uri)
+
+
+def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.snapshots.forget(uri)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def republish_all(ls: ModlspServer) -> None:
+    for uri in list(ls.workspace.text_documents):
+        schedule(ls, uri, immediate=True)
+
+
+def schedule(ls: ModlspServer, uri: str, immediate: bool = False) -> None:
+    """Analyse after the debounce delay; a newer change cancels the pending run."""
+    previous = ls.pending.pop(uri, None)
+    if previous is not None:
+        previous.cancel()
+    delay = 0.0 if immediate else ls.settings.debounce_ms / 1000
+    ls.pending[uri] = ls.start_background(_publish_after(ls, uri, delay))
+
+
+async def _publish_after(ls: ModlspServer, uri: str, delay: float) -> None:
+    if delay > 0:
+        await asyncio.sleep(delay)
+    current = asyncio.current_task()
+    if ls.pending.get(uri) is current:
+        del ls.pending[uri]
+    snapshot = ls.snapshot(uri)
+    if snapshot is None:
+        return  # closed meanwhile
+    document = ls.workspace.text_documents.get(uri)
+    if document is None or document.version != snapshot.version:
+        return  # a newer version is on its way; never publish stale results
+    diagnostics = [convert.diagnostic(p, snapshot.mapper) for p in snapshot.problems]
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=snapshot.version)
+    )

@@ -1,0 +1,107 @@
+"""The modlsp language server: state, settings and handler registration.
+
+Handlers live in `diagnostics` and `features`; each translates a request, calls the core and
+converts the result. Everything runs on pygls's event loop: analysis is fast enough to run
+inline, so no thread ever touches server state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from modlsp import __version__
+from modlsp.core.analysis import CheckOptions
+from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
+from modlsp.lsp.documents import Snapshot, Snapshots
+from modlsp.lsp.settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+
+
+class ModlspServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "modlsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.settings = Settings()
+        self.godebug: GodebugTable = BUILTIN
+        self.snapshots = Snapshots()
+        self.pending: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def options(self) -> CheckOptions:
+        return CheckOptions(godebug=self.godebug)
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def supports_document_changes(self) -> bool:
+        caps = self.client_capabilities.workspace
+        return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        """The analysis of the document as the client has it now; None if it is not open."""
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        return self.snapshots.get(
+            uri,
+            document.version,
+            document.source,
+            self.encoding,
+            self.options,
+            self.settings.disabled_codes,
+        )
+
+    def apply_settings(self, raw: object) -> None:
+        settings, complaints = parse_settings(raw)
+        old_go = self.settings.go_command
+        self.settings = settings
+        for complaint in complaints:
+            log.warning("%s", complaint)
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=complaint)
+            )
+        if settings.go_command != old_go or self.godebug is BUILTIN:
+            self.start_background(self.load_godebug_table(settings.go_command))
+
+    async def load_godebug_table(self, go: str) -> None:
+        """Reading the installed Go's GODEBUG table runs `go env`: never on the typing path."""
+        table = await asyncio.get_running_loop().run_in_executor(None, load_installed, go)
+        if table is self.godebug:
+            return
+        self.godebug = table
+        log.info("GODEBUG table: %s", table.source)
+        self.snapshots.clear()
+        from modlsp.lsp.diagnostics import republish_all
+
+        republish_all(self)
+
+    def start_background(self, coro: Any) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        task.add_done_callback(_log_failure)
+        return task
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        log.error("internal error (%s)", getattr(source, "__name__", source), exc_info=error)
+        super().report_server_error(error, source)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task failed", exc_info=task.exception())
+
+
+def create_server() -> ModlspServer:
+    from modlsp.lsp import diagnostics, features
+
+    server = ModlspServer()
+    diagnostics.register(server)
+    features.register(server)
+    return server

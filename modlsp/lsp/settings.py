@@ -1,0 +1,69 @@
+"""Server settings: parsed once into a typed value; a bad value falls back to its default
+and is reported, never trusted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Milliseconds to wait after a change before analysing; typing bursts coalesce.
+    debounce_ms: int = 20
+    # Diagnostic codes not to report, e.g. ["retract-rationale"].
+    disabled_codes: frozenset[str] = field(default_factory=frozenset)
+    # The go command whose GODEBUG table is used ("go" finds it on PATH).
+    go_command: str = "go"
+
+
+# JSON name -> (field name, validator returning the typed value or raising ValueError)
+def _non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10_000:
+        raise ValueError("expected a whole number of milliseconds between 0 and 10000")
+    return value
+
+
+def _codes(value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of diagnostic codes (strings)")
+    return frozenset(value)
+
+
+def _command(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a command name or path")
+    return value
+
+
+_FIELDS = {
+    "debounceMs": ("debounce_ms", _non_negative_int),
+    "disabledCodes": ("disabled_codes", _codes),
+    "goCommand": ("go_command", _command),
+}
+SETTING_NAMES = tuple(_FIELDS)
+assert {name for name, _ in _FIELDS.values()} == {f.name for f in fields(Settings)}
+
+
+def parse_settings(raw: object) -> tuple[Settings, list[str]]:
+    """Settings from a client's JSON (flat, or under a "modlsp" key), plus a complaint per
+    value that was ignored."""
+    if raw is None:
+        return Settings(), []
+    if isinstance(raw, Mapping) and isinstance(raw.get("modlsp"), Mapping):
+        raw = raw["modlsp"]
+    if not isinstance(raw, Mapping):
+        return Settings(), [f"modlsp settings must be an object, not {type(raw).__name__}"]
+    values: dict[str, Any] = {}
+    complaints = []
+    for key, value in raw.items():
+        if key not in _FIELDS:
+            complaints.append(f"unknown modlsp setting {key!r} ignored")
+            continue
+        name, validate = _FIELDS[key]
+        try:
+            values[name] = validate(value)
+        except ValueError as err:
+            complaints.append(f"modlsp setting {key!r}: {err}; using the default")
+    return Settings(**values), complaints
