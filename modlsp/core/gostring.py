@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_SIMPLE_ESCAPES = {
+_UNESCAPES = {
     "a": "\a",
     "b": "\b",
     "f": "\f",
@@ -19,18 +19,73 @@ _SIMPLE_ESCAPES = {
     "\\": "\\",
     '"': '"',
 }
-_QUOTE_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
 _HEX = "0123456789abcdefABCDEF"
+
+
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_OTHER_SURROGATE_RE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
+# Printable ASCII other than the quote and backslash: quoted verbatim.
+_PLAIN_RE = re.compile(r"[ !#-\[\]-~]*")
+_SIMPLE_ESCAPES = {7: r"\a", 8: r"\b", 12: r"\f", 10: r"\n", 13: r"\r", 9: r"\t", 11: r"\v"}
+
+
+def go_bytes(s: str) -> bytes:
+    """The bytes Go would hold for ``s``: surrogateescape'd chars become raw bytes."""
+    try:
+        return s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # other lone surrogates (say from JSON): invalid bytes too
+        return _OTHER_SURROGATE_RE.sub(_as_escaped_bytes, s).encode("utf-8", "surrogateescape")
+
+
+def _as_escaped_bytes(m: re.Match[str]) -> str:
+    return m.group().encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape")
+
+
+def is_valid_utf8(s: str) -> bool:
+    return s.isascii() or _SURROGATE_RE.search(s) is None
+
+
+def _escape_rune(r: int, quote: int) -> str:
+    if r == quote or r == 0x5C:
+        return "\\" + chr(r)
+    c = chr(r)
+    if c.isprintable():  # Unicode L, M, N, P, S and ASCII space: Go's unicode.IsPrint
+        return c
+    simple = _SIMPLE_ESCAPES.get(r)
+    if simple is not None:
+        return simple
+    if r < 0x20 or r == 0x7F:
+        return f"\\x{r:02x}"
+    return f"\\u{r:04x}" if r < 0x10000 else f"\\U{r:08x}"
+
+
+def go_quote(s: str) -> str:
+    """Quote ``s`` exactly like Go's ``strconv.Quote`` (and so ``fmt``'s ``%q``).
+
+    Printable runes stay as they are, control characters use ``\\n``, ``\\x00``,
+    ``\\u00a0``-style escapes, and each byte of invalid UTF-8 becomes ``\\xff``.
+    """
+    if _PLAIN_RE.fullmatch(s):
+        return '"' + s + '"'
+    out = ['"']
+    for c in s:
+        if "\ud800" <= c <= "\udfff":
+            out.extend(f"\\x{b:02x}" for b in go_bytes(c))
+        else:
+            out.append(_escape_rune(ord(c), 0x22))
+    out.append('"')
+    return "".join(out)
+
+
+def go_quote_rune(c: str) -> str:
+    """Quote one character like Go's ``strconv.QuoteRune`` (``'x'``, ``'\\''``).
+
+    A surrogate is not a valid rune, so like Go it is shown as U+FFFD.
+    """
+    r = ord(c)
+    if 0xD800 <= r <= 0xDFFF:
+        r = 0xFFFD
+    return "'" + _escape_rune(r, 0x27) + "'"
 
 
 def is_invalid_byte(ch: str) -> bool:
@@ -40,27 +95,6 @@ def is_invalid_byte(ch: str) -> bool:
 def is_print(ch: str) -> bool:
     """Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space."""
     return ch == " " or (ch.isprintable() and not is_invalid_byte(ch))
-
-
-def quote(s: str) -> str:
-    """Go's strconv.Quote."""
-    out = ['"']
-    for ch in s:
-        escaped = _QUOTE_ESCAPES.get(ch)
-        if escaped is not None:
-            out.append(escaped)
-        elif is_invalid_byte(ch):
-            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        elif is_print(ch):
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def unquote(s: str) -> str | None:
@@ -85,8 +119,8 @@ def unquote(s: str) -> str | None:
             return None
         esc = body[i + 1]
         i += 2
-        if esc in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[esc])
+        if esc in _UNESCAPES:
+            out.append(_UNESCAPES[esc])
         elif esc in "xuU":
             width = {"x": 2, "u": 4, "U": 8}[esc]
             digits = body[i : i + width]
@@ -146,4 +180,4 @@ def must_quote(s: str) -> bool:
 
 
 def auto_quote(s: str) -> str:
-    return quote(s) if must_quote(s) else s
+    return go_quote(s) if must_quote(s) else s

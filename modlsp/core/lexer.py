@@ -10,6 +10,7 @@ import enum
 import re
 from typing import NamedTuple
 
+from modlsp.core.gostring import go_quote_rune
 from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.text import Span
 
@@ -80,23 +81,6 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-
-
-def _go_quote_rune(ch: str) -> str:
-    """Go's %#q of a rune, as in `unexpected input character '\\ufeff'`."""
-    code = ord(ch)
-    if 0xDC80 <= code <= 0xDCFF:  # an invalid UTF-8 byte decodes to U+FFFD in Go
-        return "'\ufffd'"
-    if ch == "\x00":
-        return "'\\x00'"
-    if ch.isprintable() and ch != "'":
-        return f"'{ch}'"
-    if ch == "'":
-        return "'\\''"
-    if code < 0x80:
-        named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\v": "\\v", "\t": "\\t"}
-        return f"'{named[ch]}'" if ch in named else f"'\\x{code:02x}'"
-    return f"'\\u{code:04x}'" if code <= 0xFFFF else f"'\\U{code:08x}'"
 
 
 def _is_ident_char(ch: str) -> bool:
@@ -217,7 +201,7 @@ class Lexer:
             start,
             start + 1,
             "bad-character",
-            f"unexpected input character {_go_quote_rune(ch)}",
+            f"unexpected input character {go_quote_rune(ch)}",
             fix,
         )
 
@@ -239,7 +223,7 @@ class Lexer:
                     offset,
                     offset + width,
                     "bad-character",
-                    f"unexpected input character {_go_quote_rune(ch)}",
+                    f"unexpected input character {go_quote_rune(ch)}",
                     Fix("Delete the character", (Edit(Span(offset, offset + width), ""),), True),
                 )
                 piece_start = offset + width

@@ -276,7 +276,7 @@ class _Reader:
             text = self.string(token)
         except _ArgError as err:
             prefix = f"{verb} {path}: " if path else f"{verb}: "
-            quoted = gostring.quote(token.text)
+            quoted = gostring.go_quote(token.text)
             detail = err.problem.message.removeprefix("invalid quoted string: ")
             raise self.fail(
                 token.span, "invalid-version", f"{prefix}version {quoted} invalid: {detail}"
@@ -286,7 +286,9 @@ class _Reader:
         canonical = modpath.canonical_version(text)
         if not canonical:
             prefix = f"{verb} {path}: " if path else f"{verb}: "
-            message = f"{prefix}version {gostring.quote(text)} invalid: must be of the form v1.2.3"
+            message = (
+                f"{prefix}version {gostring.go_quote(text)} invalid: must be of the form v1.2.3"
+            )
             raise self.fail(token.span, "invalid-version", message, *_version_fixes(token, text))
         self.normalize(token, canonical)
         return canonical
@@ -431,7 +433,7 @@ class _Reader:
                     (Edit(Span(new_token.end, new_version_token.end), ""),),
                     preferred=True,
                 )
-                quoted = gostring.quote(new_path)
+                quoted = gostring.go_quote(new_path)
                 message = f"replacement module directory path {quoted} cannot have version"
                 raise self.fail(new_version_token.span, "replace-dir-version", message, fix)
         self.model.replaces.append(
@@ -481,7 +483,7 @@ class _Reader:
         else:
             low, high, tokens, rest = self.retract_interval(line, args)
         if rest:
-            message = f"unexpected token after version: {gostring.quote(rest[0].text)}"
+            message = f"unexpected token after version: {gostring.go_quote(rest[0].text)}"
             raise self.fail(Span(rest[0].start, rest[-1].end), "retract-interval", message)
         self.model.retracts.append(Retract(low, high, tokens, line, rationale))
 

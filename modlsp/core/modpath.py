@@ -20,74 +20,9 @@ import re
 from typing import NamedTuple
 
 from modlsp.core import semver
-
-# --- Go strings: invalid UTF-8 and strconv.Quote ---
-
-_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
-_OTHER_SURROGATE_RE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
-# Printable ASCII other than the quote and backslash: quoted verbatim.
-_PLAIN_RE = re.compile(r"[ !#-\[\]-~]*")
-_SIMPLE_ESCAPES = {7: r"\a", 8: r"\b", 12: r"\f", 10: r"\n", 13: r"\r", 9: r"\t", 11: r"\v"}
-
-
-def _go_bytes(s: str) -> bytes:
-    """The bytes Go would hold for ``s``: surrogateescape'd chars become raw bytes."""
-    try:
-        return s.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # other lone surrogates (say from JSON): invalid bytes too
-        return _OTHER_SURROGATE_RE.sub(_as_escaped_bytes, s).encode("utf-8", "surrogateescape")
-
-
-def _as_escaped_bytes(m: re.Match[str]) -> str:
-    return m.group().encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape")
-
-
-def _is_valid_utf8(s: str) -> bool:
-    return s.isascii() or _SURROGATE_RE.search(s) is None
-
-
-def _escape_rune(r: int, quote: int) -> str:
-    if r == quote or r == 0x5C:
-        return "\\" + chr(r)
-    c = chr(r)
-    if c.isprintable():  # Unicode L, M, N, P, S and ASCII space: Go's unicode.IsPrint
-        return c
-    simple = _SIMPLE_ESCAPES.get(r)
-    if simple is not None:
-        return simple
-    if r < 0x20 or r == 0x7F:
-        return f"\\x{r:02x}"
-    return f"\\u{r:04x}" if r < 0x10000 else f"\\U{r:08x}"
-
-
-def go_quote(s: str) -> str:
-    """Quote ``s`` exactly like Go's ``strconv.Quote`` (and so ``fmt``'s ``%q``).
-
-    Printable runes stay as they are, control characters use ``\\n``, ``\\x00``,
-    ``\\u00a0``-style escapes, and each byte of invalid UTF-8 becomes ``\\xff``.
-    """
-    if _PLAIN_RE.fullmatch(s):
-        return '"' + s + '"'
-    out = ['"']
-    for c in s:
-        if "\ud800" <= c <= "\udfff":
-            out.extend(f"\\x{b:02x}" for b in _go_bytes(c))
-        else:
-            out.append(_escape_rune(ord(c), 0x22))
-    out.append('"')
-    return "".join(out)
-
-
-def go_quote_rune(c: str) -> str:
-    """Quote one character like Go's ``strconv.QuoteRune`` (``'x'``, ``'\\''``).
-
-    A surrogate is not a valid rune, so like Go it is shown as U+FFFD.
-    """
-    r = ord(c)
-    if 0xD800 <= r <= 0xDFFF:
-        r = 0xFFFD
-    return "'" + _escape_rune(r, 0x27) + "'"
-
+from modlsp.core.gostring import go_bytes as _go_bytes
+from modlsp.core.gostring import go_quote, go_quote_rune
+from modlsp.core.gostring import is_valid_utf8 as _is_valid_utf8
 
 # --- Path checks ---
 

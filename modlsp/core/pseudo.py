@@ -18,7 +18,8 @@ import re
 from datetime import datetime, timezone
 
 from modlsp.core import semver
-from modlsp.core.modpath import format_invalid_version, go_quote
+from modlsp.core.gostring import go_quote
+from modlsp.core.modpath import format_invalid_version
 
 _PSEUDO_RE = re.compile(
     r"v[0-9]+\.(?:0\.0-|[0-9]+\.[0-9]+-(?:[^+]*\.)?0\.)[0-9]{14}-[A-Za-z0-9]+"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from modlsp.core import modpath, pseudo
+from modlsp.core import gostring, modpath, pseudo
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 PATHS: list[dict[str, Any]] = json.loads(
@@ -70,7 +70,7 @@ def test_path_encoding(entry: dict[str, Any]) -> None:
     path = entry_path(entry)
     if entry["path"] is not None:
         assert path == entry["path"]
-    assert modpath.go_quote(path) == entry["go_literal"]
+    assert gostring.go_quote(path) == entry["go_literal"]
 
 
 @pytest.mark.parametrize("entry", PATHS, ids=path_id)
@@ -206,7 +206,7 @@ def test_pseudo_version_base_invalid(version: str) -> None:
     ],
 )
 def test_go_quote(text: str, quoted: str) -> None:
-    assert modpath.go_quote(text) == quoted
+    assert gostring.go_quote(text) == quoted
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_go_quote(text: str, quoted: str) -> None:
      ("\u00a0", r"'\u00a0'"), ("\udcff", "'\ufffd'")],
 )  # fmt: skip
 def test_go_quote_rune(char: str, quoted: str) -> None:
-    assert modpath.go_quote_rune(char) == quoted
+    assert gostring.go_quote_rune(char) == quoted
 
 
 @pytest.mark.parametrize(

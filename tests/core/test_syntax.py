@@ -81,7 +81,10 @@ def test_nul_and_invalid_utf8_in_comments_are_fine() -> None:
 
 
 def test_comment_attachment_matches_xmod() -> None:
-    src = b"// head\n\n// before\nrequire ( // after-paren\n\t// line\n\ta v1.0.0 // suffix\n\n) // end\n"
+    src = (
+        b"// head\n\n// before\nrequire ( // after-paren\n"
+        b"\t// line\n\ta v1.0.0 // suffix\n\n) // end\n"
+    )
     syntax = parse(src)
     head, block = syntax.stmts
     assert isinstance(head, CommentBlock)
@@ -146,7 +149,7 @@ def test_one_bad_line_does_not_hide_the_rest() -> None:
     assert messages == [
         "unexpected newline in string",
         "invalid go version '1.x': must match format 1.23.0",
-        'malformed module path "Bad.com/y": invalid char \'B\' in first path element',
+        "malformed module path \"Bad.com/y\": invalid char 'B' in first path element",
     ]
 
 
@@ -167,9 +170,37 @@ def test_any_bytes_never_raise(data: bytes) -> None:
 
 
 _PIECES = st.sampled_from(
-    [b"module", b"require", b"replace", b"retract", b"go", b"(", b")", b"[", b"]", b",",
-     b"=>", b"\n", b" ", b"\t", b"// c", b'"', b"`", b"/*", b"v1.2.3", b"a.com/x", b"\r\n",
-     b"\xef\xbb\xbf", b"\xff", b"\x00", b"1.21", b"godebug", b"k=v", b"use", b"./d"]
+    [
+        b"module",
+        b"require",
+        b"replace",
+        b"retract",
+        b"go",
+        b"(",
+        b")",
+        b"[",
+        b"]",
+        b",",
+        b"=>",
+        b"\n",
+        b" ",
+        b"\t",
+        b"// c",
+        b'"',
+        b"`",
+        b"/*",
+        b"v1.2.3",
+        b"a.com/x",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        b"\xff",
+        b"\x00",
+        b"1.21",
+        b"godebug",
+        b"k=v",
+        b"use",
+        b"./d",
+    ]
 )
 
 

@@ -61,7 +61,7 @@ def _main_module(model: ModFile) -> Iterator[Problem]:
         return
     path, token = module.path, module.token
     if path in _RESERVED:
-        message = f"invalid module path: {gostring.quote(path)}"
+        message = f"invalid module path: {gostring.go_quote(path)}"
         yield Problem(token.span, Severity.ERROR, "module-path", message)
         return
     error = modpath.check_import_path(path)
@@ -90,7 +90,7 @@ def _useless_suffix(path: str, token: Token) -> Iterator[Problem]:
         return
     fix = Fix(f"Change to {head}", (Edit(token.span, gostring.auto_quote(head)),), True)
     message = (
-        f"module path {gostring.quote(path)} ends in /{element}: a major version suffix is only "
+        f"module path {gostring.go_quote(path)} ends in /{element}: a major version suffix is only "
         "allowed for v2 or later"
     )
     yield Problem(token.span, Severity.WARNING, "major-suffix", message, (fix,))

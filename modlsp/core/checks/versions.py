@@ -37,7 +37,7 @@ def _version(path: str, version: str, token: Token) -> Iterator[Problem]:
     if written != version:
         fix = Fix(f"Change to {version}", (Edit(token.span, version),), preferred=True)
         message = (
-            f"version {gostring.quote(written)} is not canonical: "
+            f"version {gostring.go_quote(written)} is not canonical: "
             f"the go command will rewrite it to {version}"
         )
         yield Problem(token.span, Severity.WARNING, "noncanonical-version", message, (fix,))
@@ -45,7 +45,7 @@ def _version(path: str, version: str, token: Token) -> Iterator[Problem]:
         yield from _incompatible(path, version, token)
     reason = pseudo.check_pseudo_version(version)
     if reason is not None:
-        message = f"malformed pseudo-version {gostring.quote(version)}: {reason}"
+        message = f"malformed pseudo-version {gostring.go_quote(version)}: {reason}"
         yield Problem(token.span, Severity.WARNING, "pseudo-version", message)
 
 
@@ -76,12 +76,14 @@ def _retractions(model: ModFile) -> Iterator[Problem]:
             canonical = modpath.canonical_version(written)
             if not canonical:
                 bad = True
-                quoted = gostring.quote(written)
+                quoted = gostring.go_quote(written)
                 message = f"retract: version {quoted} invalid: must be of the form v1.2.3"
                 yield Problem(token.span, Severity.ERROR, "invalid-version", message)
             elif canonical != written:
                 fix = Fix(f"Change to {canonical}", (Edit(token.span, canonical),), preferred=True)
-                message = f"version {gostring.quote(written)} is not canonical: write {canonical}"
+                message = (
+                    f"version {gostring.go_quote(written)} is not canonical: write {canonical}"
+                )
                 yield Problem(token.span, Severity.WARNING, "noncanonical-version", message, (fix,))
         if not bad and semver.compare(retract.low, retract.high) > 0:
             low, high = retract.tokens[0], retract.tokens[-1]
