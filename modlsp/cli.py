@@ -128,17 +128,14 @@ def _check(paths: list[str], output: str) -> int:
     results: list[Finding] = []
     for target in paths:
         root = Path(target)
-        if root.is_dir():
-            files = list(discover(root))
-        elif root.exists():
-            files = [root]
-        else:
-            print(f"modlsp: {target}: no such file or directory", file=sys.stderr)
-            status = EXIT_USAGE
-            continue
+        files = list(discover(root)) if root.is_dir() else [root]
         for file in files:
             try:
                 data = file.read_bytes()
+            except FileNotFoundError:
+                print(f"modlsp: {file}: no such file or directory", file=sys.stderr)
+                status = EXIT_USAGE
+                continue
             except OSError as err:
                 print(f"modlsp: {file}: cannot read: {err.strerror or err}", file=sys.stderr)
                 status = EXIT_USAGE

@@ -1,0 +1,121 @@
+"""`modlsp check` through the real command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BROKEN = b"module example.com/m\n\ngo 1.22\n\nrequire example.com/a 1.0.0\n"
+CLEAN = b"module example.com/m\n\ngo 1.22\n\nrequire example.com/a v1.0.0\n"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "modlsp", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_text_output_and_exit_code(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(BROKEN)
+    result = run("check", "go.mod", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        'go.mod:5:23: error: require example.com/a: version "1.0.0" invalid: '
+        "must be of the form v1.2.3 [invalid-version]\n"
+    )
+
+
+def test_clean_file_exits_zero_with_no_output(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(CLEAN)
+    result = run("check", str(tmp_path / "go.mod"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(CLEAN.replace(b"v1.0.0", b"v1.0"))
+    result = run("check", str(tmp_path))
+    assert result.returncode == 0
+    assert 'warning: version "v1.0" is not canonical' in result.stdout
+
+
+def test_json_columns_count_characters(tmp_path: Path) -> None:
+    # "é" is two bytes in UTF-8 but one character: the version starts at character 30.
+    (tmp_path / "go.mod").write_bytes(
+        'module example.com/m\n\nreplace "example.com/é" => ../x v1.0.0\n'.encode()
+    )
+    result = run("check", "--format", "json", str(tmp_path / "go.mod"))
+    assert result.returncode == 1
+    (finding,) = json.loads(result.stdout)
+    assert finding == {
+        "path": str(tmp_path / "go.mod"),
+        "line": 3,
+        "column": 33,
+        "end_line": 3,
+        "end_column": 39,
+        "severity": "error",
+        "code": "replace-dir-version",
+        "message": 'replacement module directory path "../x" cannot have version',
+        "source": "modlsp",
+    }
+
+
+def test_directories_are_searched_skipping_vendor_testdata_and_hidden(tmp_path: Path) -> None:
+    for rel in [
+        "go.mod",
+        "a/go.mod",
+        "a/b/go.work",
+        "vendor/go.mod",
+        "testdata/go.mod",
+        ".git/go.mod",
+        "_old/go.mod",
+        "a/other.mod",
+    ]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"bogus\n")
+    result = run("check", "--format", "json", str(tmp_path))
+    found = sorted(
+        Path(f["path"]).relative_to(tmp_path).as_posix() for f in json.loads(result.stdout)
+    )
+    assert found == ["a/b/go.work", "a/go.mod", "go.mod"]
+    assert result.returncode == 1
+
+
+def test_any_file_name_is_read_as_go_mod_and_go_work_by_name(tmp_path: Path) -> None:
+    (tmp_path / "vendor.mod").write_bytes(b"module example.com/m\nuse ./x\n")
+    (tmp_path / "go.work").write_bytes(b"go 1.22\nuse ./x\nrequire a.com/b v1.0.0\n")
+    result = run("check", str(tmp_path / "vendor.mod"), str(tmp_path / "go.work"))
+    codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines()]
+    assert codes == ["mod-directive]", "work-directive]"]
+
+
+def test_missing_path_is_reported_and_others_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_bytes(BROKEN)
+    result = run("check", str(tmp_path / "nope.mod"), str(tmp_path / "go.mod"))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nope.mod'}: no such file or directory" in result.stderr
+    assert "invalid-version" in result.stdout
+
+
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.mod"
+    loop.symlink_to(loop)  # reading it fails even for root
+    (tmp_path / "go.mod").write_bytes(BROKEN)
+    result = run("check", str(loop), str(tmp_path / "go.mod"))
+    assert result.returncode == 2
+    assert f"modlsp: {loop}: cannot read: Too many levels of symbolic links" in result.stderr
+    assert "invalid-version" in result.stdout
+
+
+def test_usage_error_exits_two() -> None:
+    result = run("check", "--format", "xml", "go.mod")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_version() -> None:
+    from modlsp import __version__
+
+    assert run("--version").stdout == f"modlsp {__version__}\n"
