@@ -40,6 +40,8 @@ def _lowercase_fix(path: str, token: Token) -> tuple[Fix, ...]:
 
 
 def _dependency_path(path: str, token: Token) -> Iterator[Problem]:
+    if not modpath.split_path_version(path).ok:
+        return  # the go command's parser already said "invalid module path"
     error = modpath.check_path(path)
     if error is not None:
         fixes = _lowercase_fix(path, token)
@@ -71,7 +73,8 @@ def _main_module(model: ModFile) -> Iterator[Problem]:
             token.span, Severity.ERROR, "module-path", message, _lowercase_fix(path, token)
         )
         return
-    strict = modpath.check_path(path)
+    suffix = list(_useless_suffix(path, token))
+    strict = None if suffix else modpath.check_path(path)
     if strict is not None:
         message = (
             f"{strict} (the go command accepts it for the main module, "
@@ -80,7 +83,7 @@ def _main_module(model: ModFile) -> Iterator[Problem]:
         yield Problem(
             token.span, Severity.WARNING, "module-path", message, _lowercase_fix(path, token)
         )
-    yield from _useless_suffix(path, token)
+    yield from suffix
 
 
 def _useless_suffix(path: str, token: Token) -> Iterator[Problem]:

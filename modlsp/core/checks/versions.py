@@ -64,10 +64,6 @@ def _incompatible(path: str, version: str, token: Token) -> Iterator[Problem]:
 
 
 def _retractions(model: ModFile) -> Iterator[Problem]:
-    if model.retracts and model.module is None:
-        first = model.retracts[0]
-        message = "no module directive found, so retract cannot be used"
-        yield Problem(first.line.span, Severity.ERROR, "retract-no-module", message)
     explained = _explained_lines(model)
     for retract in model.retracts:
         bad = False
