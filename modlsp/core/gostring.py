@@ -6,6 +6,7 @@ surrogate U+DC80..U+DCFF, which Go would see as a byte that is not valid UTF-8.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _UNESCAPES = {
@@ -179,5 +180,6 @@ def must_quote(s: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
 def auto_quote(s: str) -> str:
     return go_quote(s) if must_quote(s) else s

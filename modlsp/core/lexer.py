@@ -83,6 +83,30 @@ _TOKEN_RE = re.compile(
 )
 
 
+# A line with only printable ASCII words, tabs and spaces, and perhaps a // comment.
+_NOT_PLAIN = re.compile(rb'[^\t\r\x20-\x7e]|["`()\[\]{},]|/\*')
+_COMMENT_KINDS = frozenset({Kind.LINE_COMMENT, Kind.SUFFIX_COMMENT})
+_LINE_CACHE: dict[bytes, tuple[tuple[Kind, str, int, int], ...]] = {}
+_LINE_CACHE_SIZE = 50_000
+
+
+def _plain_line(line: bytes) -> tuple[tuple[Kind, str, int, int], ...]:
+    """Tokens of a plain line, with offsets relative to the line start."""
+    cut = line.find(b"//")
+    code = line if cut < 0 else line[:cut]
+    out: list[tuple[Kind, str, int, int]] = []
+    at = 0
+    for word in code.split():
+        start = code.find(word, at)
+        at = start + len(word)
+        out.append((Kind.IDENT, word.decode("ascii"), start, at))
+    if cut >= 0:
+        stop = len(line) - 1 if line.endswith(b"\r") else len(line)
+        kind = Kind.SUFFIX_COMMENT if out else Kind.LINE_COMMENT
+        out.append((kind, line[cut:stop].decode("ascii"), cut, stop))
+    return tuple(out)
+
+
 def _is_ident_char(ch: str) -> bool:
     if 0xDC80 <= ord(ch) <= 0xDCFF:  # invalid UTF-8: Go reads U+FFFD, which is printable
         return True
@@ -100,15 +124,45 @@ class Lexer:
         self.problems.append(Problem(Span(start, end), Severity.ERROR, code, message, fixes))
 
     def tokens(self) -> list[Token]:
+        """Line by line: most lines are plain words and a comment, lexed without a regex per
+        token and remembered across calls (typing changes one line at a time)."""
         data = self.data
         out: list[Token] = []
+        if b"\\\n" in data:  # a backslash-newline may continue a string onto the next line
+            self._lex_range(0, len(data), out)
+            out.append(Token(Kind.EOF, "", len(data), len(data)))
+            return out
+        append = out.append
+        newline = Kind.NEWLINE
+        pos = 0
+        size = len(data)
+        for line in data.split(b"\n"):
+            end = pos + len(line)
+            cached = _LINE_CACHE.get(line)
+            if cached is None and _NOT_PLAIN.search(line) is None:
+                cached = _plain_line(line)
+                if len(_LINE_CACHE) >= _LINE_CACHE_SIZE:
+                    _LINE_CACHE.clear()
+                _LINE_CACHE[line] = cached
+            if cached is None:
+                self._lex_range(pos, min(end + 1, size), out)
+            else:
+                for kind, text, start, stop in cached:
+                    append(Token(kind, text, pos + start, pos + stop))
+                if end < size and not (cached and cached[-1][0] in _COMMENT_KINDS):
+                    append(Token(newline, "\n", end, end + 1))
+            pos = end + 1
+        append(Token(Kind.EOF, "", size, size))
+        return out
+
+    def _lex_range(self, pos: int, size: int, out: list[Token]) -> None:
+        """The general lexer, on data[pos:size]."""
+        data = self.data
         append = out.append
         match = _TOKEN_RE.match
         line_has_tokens = False
-        pos = 0
-        size = len(data)
         while pos < size:
-            m = match(data, pos)
+            m = match(data, pos, size)
             assert m is not None  # the last alternative matches any byte
             group = m.lastgroup
             start, pos = m.span()
@@ -143,8 +197,6 @@ class Lexer:
                 pos = self._block_comment(start)
             else:
                 self._bad_char(start)
-        append(Token(Kind.EOF, "", size, size))
-        return out
 
     def _string(self, start: int, end: int, closed: bool, out: list[Token]) -> None:
         data = self.data

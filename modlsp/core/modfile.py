@@ -43,6 +43,7 @@ _GOWORK_BLOCKS = frozenset({"godebug", "use", "replace"})
 GO_VERSION_RE = re.compile(r"^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 _LAX_GO_VERSION_RE = re.compile(r"^v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z")
 TOOLCHAIN_RE = re.compile(r"^default\Z|^go1(\Z|\.)")
+_QUOTE_CHARS = re.compile("[\"'`]")
 _DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:$|\n\n)", re.DOTALL)
 
 
@@ -197,7 +198,7 @@ class _Reader:
         for stmt in syntax.stmts:
             if isinstance(stmt, Block):
                 self.read_block(stmt, lexical)
-            elif isinstance(stmt, Line) and not _touches(stmt.span, lexical):
+            elif isinstance(stmt, Line) and not (lexical and _touches(stmt.span, lexical)):
                 self.read_line(None, stmt, stmt.tokens[0], stmt.tokens[1:])
 
     def read_block(self, block: Block, lexical: list[Span]) -> None:
@@ -210,7 +211,7 @@ class _Reader:
             )
             return
         for line in block.lines:
-            if not _touches(line.span, lexical):
+            if not (lexical and _touches(line.span, lexical)):
                 self.read_line(block, line, verb, line.tokens)
 
     def read_line(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
@@ -257,13 +258,15 @@ class _Reader:
             value = gostring.unquote(text)
             if value is None:
                 raise self.fail(token.span, "syntax", "invalid quoted string: invalid syntax")
-        elif any(q in text for q in "\"'`"):
+        elif _QUOTE_CHARS.search(text):
             raise self.fail(
                 token.span, "syntax", "invalid quoted string: unquoted string cannot contain quote"
             )
         else:
             value = text
-        self.normalize(token, gostring.auto_quote(value))
+        quoted = gostring.auto_quote(value)
+        if quoted != text:
+            self.model.normalized[token.start] = quoted
         return value
 
     def normalize(self, token: Token, text: str) -> None:

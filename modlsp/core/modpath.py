@@ -150,6 +150,7 @@ _MAJOR_SUFFIX_RE = re.compile(r"/v[0-9.]+\Z")
 _GOPKG_SUFFIX_RE = re.compile(r"\.v[0-9]*(?:-unstable)?\Z")
 
 
+@functools.lru_cache(maxsize=8192)
 def split_path_version(path: str) -> SplitPath:
     """Split off the major-version suffix: ``/vN`` (N >= 2, no leading 0) or gopkg.in's ``.vN``.
 
@@ -170,6 +171,7 @@ def split_path_version(path: str) -> SplitPath:
     return SplitPath(path[: m.start()], path_major, True)
 
 
+@functools.lru_cache(maxsize=8192)
 def check_path_major(version: str, path_major: str) -> str | None:
     """Why ``version`` does not fit a path ending in ``path_major``, or None.
 
@@ -236,6 +238,7 @@ def check(path: str, version: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_version(v: str) -> str:
     """Like :func:`semver.canonical` but keeps ``+incompatible``, which is meaningful."""
     cv = semver.canonical(v)

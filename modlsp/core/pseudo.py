@@ -14,6 +14,7 @@ offline and only fails later, far from the typo; the language server reports it 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -190,6 +191,7 @@ def _base_form_error(head: str, sep: str, tail: str, build: str) -> str | None:
     return f"pseudo-version after {head}{build} should be {head}.0.{tail}{build}"
 
 
+@functools.lru_cache(maxsize=8192)
 def check_pseudo_version(v: str) -> str | None:
     """Explain why a version that looks like a pseudo-version is malformed, else None.
 

@@ -13,6 +13,8 @@ from modlsp.core.lexer import Kind, Lexer, Token
 from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.text import LineIndex, Span
 
+_EOL = frozenset({Kind.NEWLINE, Kind.LINE_COMMENT, Kind.SUFFIX_COMMENT, Kind.EOF})
+
 # A blank line inside a block is kept as an empty comment, as x/mod does.
 BLANK = ""
 
@@ -215,12 +217,13 @@ class _Parser:
                 block.lines.append(line)
 
     def parse_line(self) -> Line:
-        tokens = [self.next()]
-        while True:
-            tok = self.next()
-            if tok.ends_line:
-                return Line(tokens, in_block=True)
-            tokens.append(tok)
+        """A line in a block: every token up to the end of the line (the hot loop)."""
+        tokens = self.tokens
+        start = end = self.pos
+        while tokens[end].kind not in _EOL:
+            end += 1
+        self.pos = end if tokens[end].kind is Kind.EOF else end + 1
+        return Line(tokens[start:end], in_block=True)
 
     def expect_line_end(self) -> None:
         """After a block's ')': anything but the end of the line is an error, then skipped."""
