@@ -294,7 +294,7 @@ CASES = [
     ),
     (
         "duplicate-replace",
-        MODULE + "replace a.com/x => ../x\nreplace a.com/x => ../y\n",
+        MODULE + "replace a.com/x => ../x\nreplace a.com/x => ../x\n",
         FileKind.GOMOD,
         (
             W,
@@ -488,6 +488,63 @@ CASES = [
         (E, "usage", "use", "usage: use local/dir"),
         None,
     ),
+    (
+        "conflicting-replace",
+        MODULE + "replace a.com/x => ../x\nreplace a.com/x => ../y\n",
+        FileKind.GOMOD,
+        (
+            E,
+            "conflicting-replace",
+            "replace a.com/x => ../x",
+            "conflicting replacements for a.com/x:\n\t../x\n\t../y",
+        ),
+        "Remove this replacement",
+    ),
+    (
+        "self-require",
+        MODULE + "require example.com/m v1.0.0\n",
+        FileKind.GOMOD,
+        (
+            W,
+            "self-require",
+            "example.com/m",
+            "a module cannot require itself: the go command ignores this requirement",
+        ),
+        "Remove this line",
+    ),
+    (
+        "exclude-malformed",
+        MODULE + "exclude Foo.com/x v1.0.0\n",
+        FileKind.GOMOD,
+        (
+            W,
+            "malformed-module-path",
+            "Foo.com/x",
+            "malformed module path \"Foo.com/x\": invalid char 'F' in first path element (it can "
+            "never match a module, so the go command ignores it)",
+        ),
+        "Change to foo.com/x",
+    ),
+    (
+        "replacement-malformed-unused",
+        MODULE + "replace a.com/x => Foo.com/y v1.0.0\n",
+        FileKind.GOMOD,
+        (
+            W,
+            "malformed-module-path",
+            "Foo.com/y",
+            "malformed module path \"Foo.com/y\": invalid char 'F' in first path element (an "
+            "error as soon as a build needs a.com/x)",
+        ),
+        "Change to foo.com/y",
+    ),
+    (
+        "duplicate-use",
+        "go 1.22\nuse ./a\nuse a/\n",
+        FileKind.GOWORK,
+        (E, "duplicate-use", "use a/", "path a appears multiple times in workspace"),
+        "Remove this line",
+    ),
 ]
 
 
@@ -532,3 +589,18 @@ def test_grouped_retract_comment_counts_as_rationale() -> None:
     data = (MODULE + "retract (\n\t// broken builds\n\tv1.0.1\n\tv1.0.0\n\n\tv0.9.0\n)\n").encode()
     problems = analyze(data, FileKind.GOMOD).problems
     assert [_describe(data, p)[1:3] for p in problems] == [("retract-rationale", "v0.9.0")]
+
+
+def test_retract_without_module_blames_the_retract_line() -> None:
+    data = b"go 1.22\n// why\nretract v1.0.0\n"
+    problems = analyze(data, FileKind.GOMOD).problems
+    assert [_describe(data, p)[1:3] for p in problems] == [
+        ("missing-module", "go 1.22"),
+        ("retract-no-module", "retract v1.0.0"),
+    ]
+
+
+def test_malformed_replacement_of_a_required_module_is_an_error() -> None:
+    data = (MODULE + "require a.com/x v1.0.0\nreplace a.com/x => Foo.com/y v1.0.0\n").encode()
+    (problem,) = analyze(data, FileKind.GOMOD).problems
+    assert (problem.severity, problem.code) == (E, "malformed-module-path")

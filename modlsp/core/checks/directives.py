@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import PureWindowsPath
 
 from modlsp.core import gover, semver
 from modlsp.core.godebug import GodebugTable
-from modlsp.core.modfile import FileKind, ModFile, delete_line_edit
+from modlsp.core.modfile import FileKind, ModFile, Replace, delete_line_edit
 from modlsp.core.problems import Fix, Problem, Severity
 from modlsp.core.syntax import Line
 
@@ -21,6 +22,7 @@ def check(model: ModFile, godebugs: GodebugTable) -> Iterator[Problem]:
     yield from _duplicate_requires(model)
     yield from _duplicate_excludes(model)
     yield from _replaces(model)
+    yield from _duplicate_uses(model)
 
 
 def _remove(model: ModFile, line: Line, title: str = "Remove this line") -> tuple[Fix, ...]:
@@ -94,12 +96,32 @@ def _duplicate_excludes(model: ModFile) -> Iterator[Problem]:
         seen.add(key)
 
 
+def _version_string(path: str, version: str) -> str:
+    """Go's module.Version String: path@version, or just the path."""
+    return f"{path}@{version}" if version else path
+
+
 def _replaces(model: ModFile) -> Iterator[Problem]:
-    later: set[tuple[str, str]] = set()
+    later: dict[tuple[str, str], Replace] = {}
     for rep in reversed(model.replaces):
         key = (rep.old_path, rep.old_version)
         target = f"{rep.old_path} {rep.old_version}".strip()
-        if key in later:
+        winner = later.get(key)
+        new = (rep.new_path, rep.new_version)
+        if winner is not None and (winner.new_path, winner.new_version) != new:
+            kept = _version_string(winner.new_path, winner.new_version)
+            message = (
+                f"conflicting replacements for {_version_string(*key)}:\n"
+                f"\t{_version_string(*new)}\n\t{kept}"
+            )
+            yield Problem(
+                rep.line.span,
+                Severity.ERROR,
+                "conflicting-replace",
+                message,
+                _remove(model, rep.line, "Remove this replacement"),
+            )
+        elif winner is not None:
             message = (
                 f"{target} is replaced again below: "
                 "the later replace wins and the go command drops this one"
@@ -111,7 +133,7 @@ def _replaces(model: ModFile) -> Iterator[Problem]:
                 message,
                 _remove(model, rep.line),
             )
-        later.add(key)
+        later.setdefault(key, rep)
         if rep.old_path == rep.new_path and rep.old_version == rep.new_version:
             message = f"replace of {target} with itself has no effect"
             yield Problem(
@@ -125,6 +147,18 @@ def _replaces(model: ModFile) -> Iterator[Problem]:
             yield Problem(
                 rep.new_path_token.span, Severity.INFORMATION, "absolute-replace", message
             )
+
+
+def _duplicate_uses(model: ModFile) -> Iterator[Problem]:
+    """The go command refuses a workspace that names one directory twice."""
+    seen: set[str] = set()
+    for use in model.uses:
+        cleaned = posixpath.normpath(use.path.replace("\\", "/"))
+        if cleaned in seen:
+            message = f"path {cleaned} appears multiple times in workspace"
+            fix = _remove(model, use.line)
+            yield Problem(use.line.span, Severity.ERROR, "duplicate-use", message, fix)
+        seen.add(cleaned)
 
 
 def _is_absolute(path: str) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from modlsp.core import gostring, modpath
 from modlsp.core.lexer import Token
-from modlsp.core.modfile import FileKind, ModFile
+from modlsp.core.modfile import FileKind, ModFile, delete_line_edit
 from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.syntax import Line
 from modlsp.core.text import Span
@@ -17,14 +17,26 @@ _RESERVED = frozenset({"go", "toolchain"})
 def check(model: ModFile) -> Iterator[Problem]:
     if model.kind is FileKind.GOMOD:
         yield from _main_module(model)
+    main = model.module.path if model.module is not None else None
+    required = {req.path for req in model.requires}
     for req in model.requires:
-        yield from _dependency_path(req.path, req.path_token)
+        if req.path == main:
+            yield _self_requirement(model, req.line, req.path_token)
+        else:
+            yield from _dependency_path(req.path, req.path_token, Severity.ERROR)
+    # The go command checks the paths of modules it loads; an exclude or the left side of a
+    # replace that names a malformed path can never match one, so it is dead, not fatal.
     for exc in model.excludes:
-        yield from _dependency_path(exc.path, exc.path_token)
+        yield from _dependency_path(exc.path, exc.path_token, Severity.WARNING, _NEVER_MATCHES)
     for rep in model.replaces:
-        yield from _dependency_path(rep.old_path, rep.old_path_token)
+        yield from _dependency_path(
+            rep.old_path, rep.old_path_token, Severity.WARNING, _NEVER_MATCHES
+        )
         if not rep.is_directory:
-            yield from _dependency_path(rep.new_path, rep.new_path_token)
+            used = model.kind is FileKind.GOMOD and rep.old_path in required
+            severity = Severity.ERROR if used else Severity.WARNING
+            note = "" if used else f" (an error as soon as a build needs {rep.old_path})"
+            yield from _dependency_path(rep.new_path, rep.new_path_token, severity, note)
     for tool in model.tools:
         error = modpath.check_import_path(tool.path)
         if error is not None:
@@ -39,13 +51,24 @@ def _lowercase_fix(path: str, token: Token) -> tuple[Fix, ...]:
     return (Fix(f"Change to {lowered}", (Edit(token.span, gostring.auto_quote(lowered)),), True),)
 
 
-def _dependency_path(path: str, token: Token) -> Iterator[Problem]:
+_NEVER_MATCHES = " (it can never match a module, so the go command ignores it)"
+
+
+def _dependency_path(
+    path: str, token: Token, severity: Severity, note: str = ""
+) -> Iterator[Problem]:
     if not modpath.split_path_version(path).ok:
         return  # the go command's parser already said "invalid module path"
     error = modpath.check_path(path)
     if error is not None:
         fixes = _lowercase_fix(path, token)
-        yield Problem(token.span, Severity.ERROR, "malformed-module-path", error, fixes)
+        yield Problem(token.span, severity, "malformed-module-path", error + note, fixes)
+
+
+def _self_requirement(model: ModFile, line: Line, token: Token) -> Problem:
+    fix = Fix("Remove this line", (delete_line_edit(model.syntax, line),), preferred=True)
+    message = "a module cannot require itself: the go command ignores this requirement"
+    return Problem(token.span, Severity.WARNING, "self-require", message, (fix,))
 
 
 def _main_module(model: ModFile) -> Iterator[Problem]:

@@ -64,6 +64,10 @@ def _incompatible(path: str, version: str, token: Token) -> Iterator[Problem]:
 
 
 def _retractions(model: ModFile) -> Iterator[Problem]:
+    if model.retracts and model.module is None:
+        line = model.retracts[0].line
+        message = "no module directive found, so retract cannot be used"
+        yield Problem(line.span, Severity.ERROR, "retract-no-module", message)
     explained = _explained_lines(model)
     for retract in model.retracts:
         bad = False
