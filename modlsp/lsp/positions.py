@@ -17,11 +17,15 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 class PositionMapper:
-    __slots__ = ("_data", "_encoding", "_starts")
+    __slots__ = ("_data", "_encoding", "_starts", "_utf8", "_utf16")
 
     def __init__(self, data: bytes, encoding: str = types.PositionEncodingKind.Utf16) -> None:
         self._data = data
-        self._encoding = str(encoding)
+        # lsprotocol's enum members are str subclasses whose str() is "PositionEncodingKind.X":
+        # compare by value.
+        self._encoding = str(getattr(encoding, "value", encoding))
+        self._utf8 = self._encoding == types.PositionEncodingKind.Utf8
+        self._utf16 = self._encoding == types.PositionEncodingKind.Utf16
         self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(data)]
 
     def _line_end(self, line: int) -> int:
@@ -34,12 +38,12 @@ class PositionMapper:
         return end
 
     def _units(self, text: bytes) -> int:
-        if self._encoding == types.PositionEncodingKind.Utf8 or text.isascii():
+        if self._utf8 or text.isascii():
             return len(text)
         decoded = text.decode("utf-8", "replace")
-        if self._encoding == types.PositionEncodingKind.Utf32:
-            return len(decoded)
-        return len(decoded) + sum(1 for ch in decoded if ord(ch) > 0xFFFF)
+        if self._utf16:  # characters outside the BMP take two UTF-16 code units
+            return len(decoded) + sum(1 for ch in decoded if ord(ch) > 0xFFFF)
+        return len(decoded)
 
     def position(self, offset: int) -> types.Position:
         offset = max(0, min(offset, len(self._data)))
@@ -59,16 +63,14 @@ class PositionMapper:
         end = self._line_end(position.line)
         text = self._data[start:end]
         wanted = position.character
-        if self._encoding == types.PositionEncodingKind.Utf8 or text.isascii():
+        if self._utf8 or text.isascii():
             return start + min(wanted, len(text))
         units = 0
         consumed = 0
         for ch in text.decode("utf-8", "replace"):
             if units >= wanted:
                 break
-            units += (
-                2 if self._encoding == types.PositionEncodingKind.Utf16 and ord(ch) > 0xFFFF else 1
-            )
+            units += 2 if self._utf16 and ord(ch) > 0xFFFF else 1
             consumed += len(ch.encode("utf-8"))
         return start + consumed
 

@@ -39,7 +39,8 @@ class ModlspServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return str(getattr(encoding, "value", encoding))  # "utf-16", not the enum's str()
 
     def supports_document_changes(self) -> bool:
         caps = self.client_capabilities.workspace

@@ -1,0 +1,28 @@
+"""The `client` fixture: the real modlsp server over stdio, once per editor's capabilities.
+
+Each test initializes the session itself (its initialization options and position encodings
+differ); the fixture only picks the editor and shuts the server down afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+import pytest_lsp
+from pytest_lsp import ClientServerConfig
+
+from .support import EDITORS, TIMEOUT, ModClient, make_client
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "modlsp"], client_factory=make_client
+    ),
+    params=EDITORS,
+)
+async def client(lsp_client: ModClient, request: pytest.FixtureRequest):
+    lsp_client.editor = request.param
+    yield
+    await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)

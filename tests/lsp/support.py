@@ -1,0 +1,290 @@
+"""Helpers for the end-to-end tests: a recording client, open documents, and text edits applied
+the way an editor applies them, in the position encoding the session negotiated.
+
+Nothing here calls modlsp: positions and edits are computed independently, so a test fails when
+the server's conversions are wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+EDITORS = ("visual-studio-code", "neovim")
+
+# Generous: a healthy server answers in milliseconds; this only stops a broken one hanging CI.
+TIMEOUT = 15.0
+
+# Leave the editor's own `general.positionEncodings` as its capability file has them.
+KEEP: Any = object()
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class ModClient(LanguageClient):
+    """pytest-lsp's client, also keeping every publishDiagnostics in arrival order.
+
+    pytest-lsp keeps only the latest diagnostics per uri (without their version), and one
+    future per method for `wait_for_notification`; two publications read from the stream in
+    one chunk would be seen as one. The log here lets a test wait for "the first publication
+    for this uri after that point" without ever missing one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = ""
+        self.encoding: str = types.PositionEncodingKind.Utf16
+        self.published: list[types.PublishDiagnosticsParams] = []
+        self._publication = asyncio.Event()
+
+    def record(self, params: types.PublishDiagnosticsParams) -> None:
+        self.diagnostics[params.uri] = params.diagnostics
+        self.published.append(params)
+        self._publication.set()
+
+    def mark(self) -> int:
+        """A point in the publication log; see `next_diagnostics`."""
+        return len(self.published)
+
+    async def next_diagnostics(
+        self, uri: str, *, since: int, min_version: int | None = None
+    ) -> types.PublishDiagnosticsParams:
+        """The first publication for `uri` after `since`, skipping ones for a version older
+        than `min_version`: those describe text the server had before it read our last change
+        (e.g. a re-publication after it loaded the installed Go's GODEBUG table), not stale
+        results."""
+
+        async def scan() -> types.PublishDiagnosticsParams:
+            index = since
+            while True:
+                while index < len(self.published):
+                    params = self.published[index]
+                    index += 1
+                    if params.uri != uri:
+                        continue
+                    if min_version is None or params.version is None:
+                        return params
+                    if params.version >= min_version:
+                        return params
+                self._publication.clear()
+                await self._publication.wait()
+
+        try:
+            return await asyncio.wait_for(scan(), TIMEOUT)
+        except asyncio.TimeoutError:
+            seen = [(p.version, len(p.diagnostics)) for p in self.published[since:] if p.uri == uri]
+            raise AssertionError(
+                f"no publishDiagnostics for {uri} (version >= {min_version}) within {TIMEOUT}s; "
+                f"(version, count) published since: {seen}"
+            ) from None
+
+
+def _record(client: ModClient, params: types.PublishDiagnosticsParams) -> None:
+    client.record(params)
+
+
+def make_client() -> ModClient:
+    client = ModClient(converter_factory=default_converter)
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record
+    register_lsp_features(client, features)
+    return client
+
+
+def capabilities(editor: str, position_encodings: Any = KEEP) -> types.ClientCapabilities:
+    caps = client_capabilities(editor)
+    if position_encodings is not KEEP:
+        general = caps.general or types.GeneralClientCapabilities()
+        general.position_encodings = position_encodings
+        caps.general = general
+    return caps
+
+
+async def start(
+    client: ModClient, options: Any = None, *, position_encodings: Any = KEEP
+) -> types.InitializeResult:
+    """initialize + initialized with the editor's capabilities; remembers the encoding."""
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(client.editor, position_encodings),
+            initialization_options=options,
+        )
+    )
+    client.encoding = str(result.capabilities.position_encoding or types.PositionEncodingKind.Utf16)
+    return result
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@dataclass
+class Doc:
+    uri: str
+    text: str
+    version: int
+
+    @property
+    def identifier(self) -> types.TextDocumentIdentifier:
+        return types.TextDocumentIdentifier(uri=self.uri)
+
+
+def open_doc(client: ModClient, path: Path, text: str, version: int = 1) -> Doc:
+    """Write `text` to `path` (so the uri names a real file) and send didOpen."""
+    path.write_bytes(text.encode("utf-8"))
+    doc = Doc(path.as_uri(), text, version)
+    language = "go.work" if path.name.endswith(".work") else "go.mod"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=doc.uri, language_id=language, version=version, text=text
+            )
+        )
+    )
+    return doc
+
+
+def change(client: ModClient, doc: Doc, *edits: tuple[types.Range, str]) -> None:
+    """One didChange carrying range edits, applied in order (each range refers to the text
+    after the previous edit, as LSP says); `doc` follows along and gets the next version."""
+    text = doc.text
+    events = []
+    for range_, new_text in edits:
+        text = _replace(text, range_, new_text, client.encoding)
+        events.append(types.TextDocumentContentChangePartial(range=range_, text=new_text))
+    doc.text = text
+    doc.version += 1
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+            content_changes=events,
+        )
+    )
+
+
+def send_text_edits(client: ModClient, doc: Doc, edits: Sequence[types.TextEdit]) -> None:
+    """What an editor does with a server's TextEdits (which all refer to the text before any
+    of them): apply them, and tell the server as one didChange, last edit first so the earlier
+    ranges stay valid."""
+    expected = apply_text_edits(doc.text, edits, client.encoding)
+    ordered = sorted(
+        edits, key=lambda e: offset_of(doc.text, e.range.start, client.encoding), reverse=True
+    )
+    change(client, doc, *[(e.range, e.new_text) for e in ordered])
+    assert doc.text == expected
+
+
+def pos(line: int, character: int) -> types.Position:
+    return types.Position(line=line, character=character)
+
+
+def rng(start_line: int, start_char: int, end_line: int, end_char: int) -> types.Range:
+    return types.Range(start=pos(start_line, start_char), end=pos(end_line, end_char))
+
+
+def summary(diagnostics: Sequence[types.Diagnostic]) -> list[tuple[Any, ...]]:
+    """Diagnostics as ((start line, start char, end line, end char), severity, code, source)."""
+    return [
+        (
+            (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character),
+            d.severity,
+            d.code,
+            d.source,
+        )
+        for d in diagnostics
+    ]
+
+
+def codes(diagnostics: Sequence[types.Diagnostic]) -> list[Any]:
+    return [d.code for d in diagnostics]
+
+
+# --- positions and edits, in the negotiated encoding ----------------------------------------
+
+
+def _width(ch: str, encoding: str) -> int:
+    if encoding == types.PositionEncodingKind.Utf8:
+        return len(ch.encode("utf-8"))
+    if encoding == types.PositionEncodingKind.Utf16:
+        return 2 if ord(ch) > 0xFFFF else 1
+    if encoding == types.PositionEncodingKind.Utf32:
+        return 1
+    raise AssertionError(f"unknown position encoding {encoding!r}")
+
+
+def offset_of(text: str, position: types.Position, encoding: str) -> int:
+    """The index into `text` of an LSP position. Strict: a position past the end of its line,
+    past the last line, or inside a character is an error (a server bug), not clamped."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    if position.line >= len(starts):
+        raise AssertionError(f"{position} is past the last line ({len(starts) - 1})")
+    start = starts[position.line]
+    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(text)
+    line = text[start:end].rstrip("\r\n")
+    units = 0
+    for i, ch in enumerate(line):
+        if units == position.character:
+            return start + i
+        units += _width(ch, encoding)
+        if units > position.character:
+            raise AssertionError(f"{position} is inside {ch!r} ({encoding})")
+    if units == position.character:
+        return start + len(line)
+    raise AssertionError(f"{position} is past the end of line {line!r} ({units} {encoding} units)")
+
+
+def _replace(text: str, range_: types.Range, new_text: str, encoding: str) -> str:
+    start = offset_of(text, range_.start, encoding)
+    end = offset_of(text, range_.end, encoding)
+    assert start <= end, f"inverted range {range_}"
+    return text[:start] + new_text + text[end:]
+
+
+def apply_text_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) -> str:
+    """Apply TextEdits that all refer to `text`; they must not overlap."""
+    spans = sorted(
+        (
+            offset_of(text, e.range.start, encoding),
+            offset_of(text, e.range.end, encoding),
+            e.new_text,
+        )
+        for e in edits
+    )
+    out = []
+    at = 0
+    for start, end, new_text in spans:
+        assert at <= start <= end, f"overlapping or inverted edits: {edits}"
+        out.append(text[at:start])
+        out.append(new_text)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def edits_for(
+    edit: types.WorkspaceEdit | None, uri: str
+) -> tuple[list[types.TextEdit], int | None, str]:
+    """The TextEdits a WorkspaceEdit makes to `uri`, the document version it was computed for
+    (documentChanges only) and which form carried them: "documentChanges" or "changes"."""
+    assert edit is not None, "the code action has no edit"
+    if edit.document_changes is not None:
+        assert edit.changes is None, "a WorkspaceEdit should use one form, not both"
+        found = []
+        version = None
+        for entry in edit.document_changes:
+            assert isinstance(entry, types.TextDocumentEdit), f"unexpected {entry!r}"
+            assert entry.text_document.uri == uri
+            version = entry.text_document.version
+            found.extend(e for e in entry.edits if isinstance(e, types.TextEdit))
+        return found, version, "documentChanges"
+    assert edit.changes is not None, "the WorkspaceEdit is empty"
+    assert list(edit.changes) == [uri]
+    return list(edit.changes[uri]), None, "changes"

@@ -1,0 +1,197 @@
+"""Closing documents, settings, go.work files, and requests the server must survive."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from .support import TIMEOUT, ModClient, change, codes, open_doc, pos, rng, start, summary
+
+ERROR = types.DiagnosticSeverity.Error
+
+TWO_PROBLEMS = (
+    "module example.com/m\n"
+    "\n"
+    "requre example.com/b v1.0.0\n"  # line 2: unknown-directive on `requre`, 0..6
+    "require example.com/a v1.2\n"  # line 3: noncanonical-version on `v1.2`, 22..26
+)
+
+
+async def test_close_publishes_empty_diagnostics(client: ModClient, tmp_path):
+    await start(client)
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    published = await client.next_diagnostics(doc.uri, since=since)
+    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+
+    since = client.mark()
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=doc.identifier))
+    # Skip re-publications of version 1 sent before the server read the close.
+    published = await client.next_diagnostics(doc.uri, since=since, min_version=2)
+
+    assert list(published.diagnostics) == []
+
+
+async def test_bad_setting_is_reported_and_defaults_apply(client: ModClient, tmp_path):
+    await start(client, {"debounceMs": "soon"})
+
+    # The warning is sent while the server handles `initialize`, before it answers.
+    assert [(m.type, m.message) for m in client.messages] == [
+        (
+            types.MessageType.Warning,
+            "modlsp setting 'debounceMs': expected a whole number of milliseconds between 0 "
+            "and 10000; using the default",
+        )
+    ]
+
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    published = await client.next_diagnostics(doc.uri, since=since)
+    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+
+    # Changes are analysed after the default debounce delay, and still published.
+    since = client.mark()
+    change(client, doc, (rng(2, 0, 2, 6), "require"))
+    published = await client.next_diagnostics(doc.uri, since=since, min_version=2)
+    assert published.version == 2
+    assert codes(published.diagnostics) == ["noncanonical-version"]
+
+
+async def test_disabled_codes_are_not_reported(client: ModClient, tmp_path):
+    await start(client, {"disabledCodes": ["noncanonical-version"]})
+    assert client.messages == []
+
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    published = await client.next_diagnostics(doc.uri, since=since)
+
+    assert summary(published.diagnostics) == [
+        ((2, 0, 2, 6), ERROR, "unknown-directive", "modlsp"),
+    ]
+
+
+async def test_did_change_configuration_republishes(client: ModClient, tmp_path):
+    # A go command that does not exist keeps the built-in GODEBUG table, so the server never
+    # re-publishes on its own after loading the installed one: every publication after the
+    # configuration change is caused by it.
+    no_go = str(tmp_path / "no-such-go")
+    await start(client, {"goCommand": no_go})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    published = await client.next_diagnostics(doc.uri, since=since)
+    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+
+    since = client.mark()
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"modlsp": {"disabledCodes": ["unknown-directive"], "goCommand": no_go}}
+        )
+    )
+    published = await client.next_diagnostics(doc.uri, since=since)
+
+    assert published.version == 1
+    assert codes(published.diagnostics) == ["noncanonical-version"]
+    assert client.messages == []
+
+
+async def test_did_change_configuration_without_settings_pulls_them(client: ModClient, tmp_path):
+    """Clients using the pull model send `settings: null`; the server then asks for the
+    "modlsp" section with workspace/configuration (both editors declare support for it)."""
+    no_go = str(tmp_path / "no-such-go")
+    await start(client, {"goCommand": no_go})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    published = await client.next_diagnostics(doc.uri, since=since)
+    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+
+    client.set_configuration(
+        {"disabledCodes": ["noncanonical-version"], "goCommand": no_go}, section="modlsp"
+    )
+    since = client.mark()
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    published = await client.next_diagnostics(doc.uri, since=since)
+
+    assert published.version == 1
+    assert codes(published.diagnostics) == ["unknown-directive"]
+
+
+async def test_bad_requests_do_not_kill_the_server(client: ModClient, tmp_path):
+    await start(client, {"debounceMs": 0})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    await client.next_diagnostics(doc.uri, since=since)
+
+    # Far past the end of the file: an empty answer or a JSON-RPC error are both fine.
+    try:
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc.identifier,
+                range=rng(999, 0, 999, 5),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        assert not actions
+    except JsonRpcException:
+        pass
+
+    # Params that break the protocol: a negative line (lsprotocol's validators refuse to build
+    # one, so it is forced in). pygls cannot even decode such a request, so it may answer with
+    # an error or only report it in a window/showMessage; either way the server lives on.
+    negative = pos(0, 0)
+    object.__setattr__(negative, "line", -1)
+    reported = asyncio.ensure_future(client.wait_for_notification(types.WINDOW_SHOW_MESSAGE))
+    answered = asyncio.ensure_future(
+        client.text_document_hover_async(
+            types.HoverParams(text_document=doc.identifier, position=negative)
+        )
+    )
+    done, pending = await asyncio.wait(
+        {reported, answered}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+        task.cancel()
+    assert done, "the server neither answered nor reported the malformed request"
+    if reported in done:
+        assert reported.result().type == types.MessageType.Error
+    elif answered.exception() is None:
+        assert answered.result() is None
+
+    # A document that was never opened.
+    unopened = types.TextDocumentIdentifier(uri=(tmp_path / "other" / "go.mod").as_uri())
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(text_document=unopened, position=pos(0, 0))
+        )
+        is None
+    )
+
+    # Still alive and answering: hover on `require` (line 3).
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc.identifier, position=pos(3, 3))
+    )
+    assert hover is not None
+    assert isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("**require** directive")
+    assert hover.range == rng(3, 0, 3, 7)
+
+    # And still analysing.
+    since = client.mark()
+    change(client, doc, (rng(2, 0, 2, 6), "require"))
+    published = await client.next_diagnostics(doc.uri, since=since, min_version=2)
+    assert (published.version, codes(published.diagnostics)) == (2, ["noncanonical-version"])
+
+
+async def test_go_work_rejects_go_mod_directives(client: ModClient, tmp_path):
+    await start(client)
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.work", "go 1.22\n\nuse ./a\n\nrequire x v1.0.0\n")
+    published = await client.next_diagnostics(doc.uri, since=since)
+
+    assert summary(published.diagnostics) == [
+        ((4, 0, 4, 16), ERROR, "work-directive", "modlsp"),
+    ]
+    assert published.diagnostics[0].message == (
+        "unknown directive: require (require is not allowed in a go.work file)"
+    )
