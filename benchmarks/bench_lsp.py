@@ -106,7 +106,7 @@ async def measure_edits(edits: int) -> tuple[list[float], float, int]:
                 content_changes=[change],
             )
         )
-        published = await future
+        published = await asyncio.wait_for(future, 10)
         latencies.append((time.perf_counter() - began) * 1000)
         assert published.diagnostics is not None
     assert client._server is not None

@@ -224,6 +224,10 @@ def _serve(args: argparse.Namespace) -> int:
         if args.log_file
         else logging.StreamHandler(sys.stderr)
     )
+    # pygls logs every message it sends at INFO: keep that for --log-level DEBUG only.
+    logging.getLogger("pygls").setLevel(
+        logging.DEBUG if args.log_level == "DEBUG" else logging.WARNING
+    )
     logging.basicConfig(
         level=args.log_level,
         handlers=[handler],

@@ -212,7 +212,9 @@ def check_pseudo_version(v: str) -> str | None:
     rest, rev = core[:dash], core[dash + 1 :]
     cut = max(rest.rfind("-"), rest.rfind("."))
     head, sep, ts = rest[:cut], rest[cut], rest[cut + 1 :]
-    if _DIGITS_RE.fullmatch(ts) is None:  # (rev is alphanumeric in any valid semver)
+    if _DIGITS_RE.fullmatch(ts) is None or "." in rev:
+        # A dot after the revision makes it a tag of another scheme, such as buf.build's
+        # generated SDK versions (v1.36.11-20260626152828-968bf0468096.1), not a pseudo-version.
         return None
     if len(ts) < 8 and not (len(rev) >= 7 and _HEX_RE.fullmatch(rev)):
         return None

@@ -56,6 +56,14 @@ def test_real_file_has_no_errors(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", REAL_FILES)
+def test_real_file_has_no_version_warnings(name: str) -> None:
+    """Real, published files use real versions: nothing to say about any of them."""
+    analysis = analyze((REAL / name).read_bytes(), kind_for_name(name), name)
+    version_codes = {"noncanonical-version", "pseudo-version", "incompatible-suffix"}
+    assert [p.message for p in analysis.problems if p.code in version_codes] == []
+
+
+@pytest.mark.parametrize("name", REAL_FILES)
 def test_real_file_prints_to_itself(name: str) -> None:
     """x/mod's Parse+Format leaves these files as they are, where its facts say so."""
     data = (REAL / name).read_bytes()

@@ -37,6 +37,7 @@ NOT_PSEUDO_LOOKING = [
     "v1.0.0-rc.1",
     "v1.0.0-2019-08-07",  # a date, not a time and a hash
     "v1.0.0-1-2",
+    "v1.36.11-20260626152828-968bf0468096.1",  # buf.build generated SDK: a tag, not a pseudo
     "v1.2.3-beta.1-20",
     "v1.0.0-20191109",  # no revision
     f"v1.0.0-{TS}",
