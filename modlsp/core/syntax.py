@@ -212,8 +212,9 @@ class _Parser:
             else:
                 starts.append(self.pos)
                 line = self.parse_line()
-                line.comments.before = comments
-                comments = []
+                if comments:
+                    line.comments.before = comments
+                    comments = []
                 block.lines.append(line)
 
     def parse_line(self) -> Line:
@@ -269,25 +270,31 @@ def _assign_suffix_comments(syntax: FileSyntax, suffix: list[Token]) -> None:
     if not suffix:
         return
     line_of = syntax.lines.line_of
-    # (start, end, comments) of each node in x/mod's postorder.
-    post: list[tuple[int, int, Comments]] = []
+    # Only a string with a backslash-newline lets a line's tokens span two lines.
+    lines_may_wrap = b"\\\n" in syntax.data
+    # (end, comments) of each single-line node in x/mod's postorder; multi-line nodes never
+    # take suffix comments.
+    post: list[tuple[int, Comments]] = []
     for stmt in syntax.stmts:
         if isinstance(stmt, Line):
-            post.append((stmt.tokens[0].start, stmt.tokens[-1].end, stmt.comments))
+            if not lines_may_wrap or line_of(stmt.start) == line_of(stmt.end):
+                post.append((stmt.tokens[-1].end, stmt.comments))
         elif isinstance(stmt, Block):
-            post.append((stmt.lparen.start, stmt.lparen.end, stmt.lparen_comments))
+            post.append((stmt.lparen.end, stmt.lparen_comments))
             for line in stmt.lines:
-                post.append((line.tokens[0].start, line.tokens[-1].end, line.comments))
+                if not lines_may_wrap or line_of(line.start) == line_of(line.end):
+                    post.append((line.tokens[-1].end, line.comments))
             if stmt.rparen is not None:
-                post.append((stmt.rparen.start, stmt.rparen.end, stmt.rparen_comments))
-                post.append((stmt.verb[0].start, stmt.rparen.end, stmt.comments))
+                post.append((stmt.rparen.end, stmt.rparen_comments))
+                if line_of(stmt.start) == line_of(stmt.rparen.end):
+                    post.append((stmt.rparen.end, stmt.comments))
         else:
-            post.append((stmt.start, stmt.start, stmt.comments))
+            post.append((stmt.start, stmt.comments))
     remaining = len(suffix)  # suffix[:remaining] are still unassigned
-    for start, end, comments in reversed(post):
+    for end, comments in reversed(post):
         if not remaining:
             break
-        if suffix[remaining - 1].start < end or line_of(start) != line_of(end):
+        if suffix[remaining - 1].start < end:
             continue
         first = remaining
         while first > 0 and end <= suffix[first - 1].start:

