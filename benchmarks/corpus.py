@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from modlsp.core.analysis import FileKind
-from modlsp.core.modfile import read
+from modlsp.core.reader import read
 
 REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "real"
 TARGET_LINES = 600

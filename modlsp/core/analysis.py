@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modlsp.core.checks import CheckOptions, run_checks
-from modlsp.core.modfile import FileKind, ModFile, read
+from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Problem
+from modlsp.core.reader import read
 
 __all__ = ["Analysis", "CheckOptions", "FileKind", "analyze", "kind_for_name"]
 

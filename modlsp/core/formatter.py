@@ -13,7 +13,8 @@ from functools import cmp_to_key
 
 from modlsp.core import semver
 from modlsp.core.lexer import Token
-from modlsp.core.modfile import FileKind, ModFile, read
+from modlsp.core.modfile import FileKind, ModFile
+from modlsp.core.reader import read
 from modlsp.core.syntax import Block, Comments, FileSyntax, Line
 
 # Go's unicode.IsSpace set, for strings.TrimSpace.

@@ -13,8 +13,8 @@ import pytest
 
 from modlsp.core.analysis import FileKind, analyze, kind_for_name
 from modlsp.core.formatter import format_model, format_syntax
-from modlsp.core.modfile import read
 from modlsp.core.problems import Severity
+from modlsp.core.reader import read
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TESTDATA = DATA_DIR / "xmod" / "testdata"

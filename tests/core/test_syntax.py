@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from modlsp.core.analysis import FileKind, analyze
 from modlsp.core.formatter import format_source
 from modlsp.core.lexer import Kind, Lexer
-from modlsp.core.modfile import read
 from modlsp.core.problems import apply_edits
+from modlsp.core.reader import read
 from modlsp.core.syntax import Block, CommentBlock, Line, parse
 
 
