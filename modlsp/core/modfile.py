@@ -6,6 +6,7 @@ reader.py fills it from the syntax tree with the go command's rules.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -153,9 +154,13 @@ def is_directory_path(path: str) -> bool:
 
 def is_indirect(line: Line) -> bool:
     """x/mod's rule: the first suffix comment is `indirect` or starts with `indirect;`."""
-    if not line.comments.suffix:
-        return False
-    fields = line.comments.suffix[0].text.removeprefix("//").split()
+    suffix = line.comments.suffix
+    return bool(suffix) and _says_indirect(suffix[0].text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _says_indirect(comment: str) -> bool:
+    fields = comment.removeprefix("//").split()
     return (len(fields) == 1 and fields[0] == "indirect") or (
         len(fields) > 1 and fields[0] == "indirect;"
     )

@@ -95,6 +95,17 @@ class _Reader:
                 block.header_span, "unknown-directive", f"unknown block type: {text}", *fixes
             )
             return
+        if verb.text in ("require", "exclude") and not lexical:
+            # The bulk of a big go.mod: straight to the reader, with its usage errors and
+            # rewrites, skipping the per-line dispatch.
+            read_pair = self.read_require_or_exclude
+            problems = self.model.problems
+            for line in block.lines:
+                try:
+                    read_pair(verb.text, line, line.tokens)
+                except _ArgError as err:
+                    problems.append(err.problem)
+            return
         for line in block.lines:
             if not (lexical and _touches(line.span, lexical)):
                 self.read_line(block, line, verb, line.tokens)

@@ -22,7 +22,7 @@ def check(model: ModFile) -> Iterator[Problem]:
     for req in model.requires:
         if req.path == main:
             yield _self_requirement(model, req.line, req.path_token)
-        else:
+        elif modpath.check_path(req.path) is not None:
             yield from _dependency_path(req.path, req.path_token, Severity.ERROR)
     # The go command checks the paths of modules it loads; an exclude or the left side of a
     # replace that names a malformed path can never match one, so it is dead, not fatal.

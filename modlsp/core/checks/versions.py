@@ -14,7 +14,10 @@ from modlsp.core.text import Span
 
 def check(model: ModFile) -> Iterator[Problem]:
     for req in model.requires:
-        if req.valid:
+        # Most versions are canonical releases: skip them without making a generator.
+        if req.valid and (
+            req.version_token.text != req.version or "-" in req.version or "+" in req.version
+        ):
             yield from _version(req.path, req.version, req.version_token)
     for exc in model.excludes:
         if exc.valid:
