@@ -183,26 +183,32 @@ class _Parser:
             tokens.append(tok)
 
     def parse_block(self, verb: list[Token], lparen: Token) -> Block:
+        """The lines of a block up to its ')'. The hot loop of big files: it walks the token
+        list with a local index instead of calling peek()/next() per token."""
         block = Block(verb, lparen, [], None)
+        lines = block.lines
         comments: list[Token] = []
         starts: list[int] = []  # token index of each line, to rewind an unterminated block
+        tokens = self.tokens
+        pos = self.pos
         while True:
-            tok = self.peek()
+            tok = tokens[pos]
             kind = tok.kind
             if kind is Kind.SUFFIX_COMMENT:
-                self.next()
+                pos += 1
             elif kind is Kind.NEWLINE:
-                self.next()
-                if (not comments and block.lines) or (comments and comments[-1].text != BLANK):
+                pos += 1
+                if (not comments and lines) or (comments and comments[-1].text != BLANK):
                     comments.append(Token(Kind.LINE_COMMENT, BLANK, tok.start, tok.start))
             elif kind is Kind.LINE_COMMENT:
-                self.next()
+                pos += 1
                 comments.append(tok)
             elif kind is Kind.EOF:
+                self.pos = pos
                 self.unterminated(block, starts)
                 return block
             elif kind is Kind.RPAREN:
-                self.next()
+                self.pos = pos + 1
                 if len(comments) == 1 and comments[0].text == BLANK:
                     comments = []
                 block.rparen_comments.before = comments
@@ -210,21 +216,16 @@ class _Parser:
                 self.expect_line_end()
                 return block
             else:
-                starts.append(self.pos)
-                line = self.parse_line()
+                starts.append(pos)
+                end = pos + 1
+                while tokens[end].kind not in _EOL:
+                    end += 1
+                line = Line(tokens[pos:end], in_block=True)
+                pos = end if tokens[end].kind is Kind.EOF else end + 1
                 if comments:
                     line.comments.before = comments
                     comments = []
-                block.lines.append(line)
-
-    def parse_line(self) -> Line:
-        """A line in a block: every token up to the end of the line (the hot loop)."""
-        tokens = self.tokens
-        start = end = self.pos
-        while tokens[end].kind not in _EOL:
-            end += 1
-        self.pos = end if tokens[end].kind is Kind.EOF else end + 1
-        return Line(tokens[start:end], in_block=True)
+                lines.append(line)
 
     def expect_line_end(self) -> None:
         """After a block's ')': anything but the end of the line is an error, then skipped."""

@@ -49,6 +49,9 @@ def _toolchain(model: ModFile) -> Iterator[Problem]:
 
 
 def _duplicate_requires(model: ModFile) -> Iterator[Problem]:
+    paths = [req.path for req in model.requires if req.valid]
+    if len(set(paths)) == len(paths):
+        return  # the usual case, decided without a Python loop
     by_path: dict[str, list[int]] = {}
     for i, req in enumerate(model.requires):
         if req.valid:
