@@ -43,7 +43,9 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
     if snapshot is None:
         return None
     only = params.context.only
-    if only and not any(str(kind).startswith(types.CodeActionKind.QuickFix) for kind in only):
+    # Kinds may arrive as plain strings or as lsprotocol's enum, whose str() is its name.
+    wanted_kinds = [str(getattr(kind, "value", kind)) for kind in only or ()]
+    if wanted_kinds and not any(k.startswith(types.CodeActionKind.QuickFix) for k in wanted_kinds):
         return None
     wanted = snapshot.mapper.span(params.range)
     document_changes = ls.supports_document_changes()

@@ -105,3 +105,31 @@ async def test_preferred_quick_fix_removes_the_diagnostic(client: ModClient, tmp
     assert published.version == 3
     assert codes(published.diagnostics) == []
     assert doc.text == case.initial
+
+
+@pytest.mark.parametrize(
+    ("only", "titles"),
+    [
+        (
+            [types.CodeActionKind.QuickFix],
+            ["Change to v1.2.0"],
+        ),  # Neovim's filter, VS Code's Quick Fix...
+        ([types.CodeActionKind.Refactor], []),
+        (None, ["Change to v1.2.0"]),
+    ],
+    ids=["only-quickfix", "only-refactor", "no-filter"],
+)
+async def test_code_action_kind_filter(client: ModClient, tmp_path, only, titles) -> None:
+    await start(client, {"debounceMs": 0})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", "module example.com/m\n\nrequire a.com/x v1.2\n")
+    published = await client.next_diagnostics(doc.uri, since=since)
+    (diagnostic,) = published.diagnostics
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=doc.identifier,
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
+        )
+    )
+    assert [a.title for a in actions or []] == titles
