@@ -10,7 +10,7 @@ import enum
 import re
 from typing import NamedTuple
 
-from modlsp.core.gostring import go_quote_rune
+from modlsp.core.gostring import go_quote_rune, is_invalid_byte
 from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.text import Span
 
@@ -109,7 +109,7 @@ def _plain_line(line: bytes) -> tuple[tuple[Kind, str, int, int], ...]:
 
 
 def _is_ident_char(ch: str) -> bool:
-    if 0xDC80 <= ord(ch) <= 0xDCFF:  # invalid UTF-8: Go reads U+FFFD, which is printable
+    if is_invalid_byte(ch):  # invalid UTF-8: Go reads U+FFFD, which is printable
         return True
     return ch.isprintable() and not ch.isspace() and ch not in "()[]{},"
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from modlsp.core.modfile import ModFile
-from modlsp.core.syntax import Block, CommentBlock, Line
+from modlsp.core.syntax import Block, Line
 from modlsp.core.text import Span
 
 
@@ -41,15 +41,8 @@ def outline(model: ModFile) -> list[OutlineItem]:
         if isinstance(stmt, Line):
             verb = stmt.tokens[0].text
             item = _line_item(verb, stmt, 1)
-            items.append(
-                OutlineItem(
-                    f"{verb} {item.name}".strip() if item.name != verb else verb,
-                    item.detail,
-                    verb,
-                    item.span,
-                    item.selection,
-                )
-            )
+            name = verb if len(stmt.tokens) == 1 else f"{verb} {item.name}"
+            items.append(replace(item, name=name))
         elif isinstance(stmt, Block):
             verb = " ".join(t.text for t in stmt.verb)
             end = (
@@ -82,6 +75,4 @@ def folds(model: ModFile) -> list[Fold]:
         if isinstance(stmt, Block):
             end = stmt.rparen.start if stmt.rparen is not None else len(model.syntax.data)
             out.append(Fold(Span(stmt.start, end), comment=False))
-        elif isinstance(stmt, CommentBlock):
-            continue
     return out

@@ -15,9 +15,6 @@ class Span(NamedTuple):
     start: int
     end: int
 
-    def contains(self, offset: int) -> bool:
-        return self.start <= offset < self.end
-
     def overlaps(self, other: Span) -> bool:
         if self.start == self.end or other.start == other.end:
             return other.start <= self.end and self.start <= other.end
