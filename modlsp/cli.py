@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import gc
 import json
 import logging
@@ -124,7 +125,6 @@ def discover(root: Path) -> Iterator[Path]:
 
 
 def _check(paths: list[str], output: str) -> int:
-    options = CheckOptions(godebug=load_installed())
     status = EXIT_OK
     results: list[Finding] = []
     for target in paths:
@@ -141,7 +141,7 @@ def _check(paths: list[str], output: str) -> int:
                 print(f"modlsp: {file}: cannot read: {err.strerror or err}", file=sys.stderr)
                 status = EXIT_USAGE
                 continue
-            analysis = analyze(data, kind_for_name(file.name), file.name, options)
+            analysis = analyze(data, kind_for_name(file.name), file.name, _options_for(data))
             found = findings(str(file), data, analysis)
             if output == "text":
                 for finding in found:
@@ -153,6 +153,17 @@ def _check(paths: list[str], output: str) -> int:
         json.dump([_as_json(f) for f in results], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     return status
+
+
+def _options_for(data: bytes) -> CheckOptions:
+    """Asking the installed Go for its GODEBUG table runs `go env` (about 0.1 s): only files
+    with a godebug directive need it."""
+    return _installed_godebugs() if b"godebug" in data else CheckOptions()
+
+
+@functools.cache
+def _installed_godebugs() -> CheckOptions:
+    return CheckOptions(godebug=load_installed())
 
 
 def _as_json(finding: Finding) -> dict[str, object]:
