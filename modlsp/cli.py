@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.paths, args.format)
     if args.command == "fmt":
         return _fmt(args.files, write=args.write, diff=args.diff)
+    if args.command == "settings":
+        return _settings(args.format)
     return _serve(args)
 
 
@@ -68,7 +70,34 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("-w", "--write", action="store_true", help="rewrite the files in place")
     mode.add_argument("--diff", action="store_true", help="print a unified diff")
     fmt.add_argument("files", nargs="+", metavar="FILE")
+
+    settings = commands.add_parser(
+        "settings", help="list the server's settings, their defaults and what they change"
+    )
+    settings.add_argument("--format", choices=["text", "json"], default="text")
     return parser
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def _settings(output: str) -> int:
+    """The settings reference, for people and for editor packages (Neovim's health check
+    validates a user's settings against the JSON form)."""
+    from modlsp.lsp.settings import SETTINGS
+
+    if output == "json":
+        reference = [
+            {"name": s.name, "default": s.default, "description": s.description} for s in SETTINGS
+        ]
+        print(json.dumps(reference, indent=2))
+        return 0
+    rows = [(s.name, json.dumps(s.default), s.description) for s in SETTINGS]
+    width = max(len(name) for name, _, _ in rows)
+    default_width = max(len(default) for _, default, _ in rows)
+    for name, default, description in rows:
+        print(f"{name:<{width}}  {default:<{default_width}}  {description}")
+    return 0
 
 
 # --- check -----------------------------------------------------------------------------------

@@ -9,7 +9,14 @@ from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Problem
 from modlsp.core.reader import read
 
-__all__ = ["Analysis", "CheckOptions", "FileKind", "analyze", "kind_for_name"]
+__all__ = [
+    "Analysis",
+    "CheckOptions",
+    "FileKind",
+    "analyze",
+    "kind_for_document",
+    "kind_for_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +29,23 @@ def kind_for_name(name: str) -> FileKind:
     """A file named go.work is a workspace file; anything else has go.mod syntax."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return FileKind.GOWORK if base.endswith(".work") else FileKind.GOMOD
+
+
+# Language ids editors give module files: VS Code's Go extension, Neovim's filetypes.
+_GOMOD_IDS = frozenset({"go.mod", "gomod"})
+_GOWORK_IDS = frozenset({"go.work", "gowork"})
+
+
+def kind_for_document(name: str, language_id: str = "") -> FileKind | None:
+    """The kind of an editor document, or None for Go sources (and anything else that is not
+    a module file): the language id wins, the file name decides when the id says nothing."""
+    if language_id in _GOMOD_IDS:
+        return FileKind.GOMOD
+    if language_id in _GOWORK_IDS:
+        return FileKind.GOWORK
+    if language_id == "go" or name.endswith(".go"):
+        return None
+    return kind_for_name(name)
 
 
 def analyze(

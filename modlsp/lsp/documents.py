@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
-from modlsp.core.analysis import Analysis, CheckOptions, analyze, kind_for_name
+from modlsp.core.analysis import Analysis, CheckOptions, FileKind, analyze
 from modlsp.core.problems import Problem
 from modlsp.lsp.positions import PositionMapper
 
@@ -38,6 +38,7 @@ class Snapshots:
     def get(
         self,
         uri: str,
+        kind: FileKind,
         version: int | None,
         text: str,
         encoding: str,
@@ -53,8 +54,7 @@ class Snapshots:
         ):
             return cached
         data = text.encode("utf-8", "surrogatepass")
-        name = file_name(uri)
-        analysis = analyze(data, kind_for_name(name), name, options)
+        analysis = analyze(data, kind, file_name(uri), options)
         snapshot = Snapshot(uri, version, data, analysis, PositionMapper(data, encoding), disabled)
         self._latest[uri] = snapshot
         return snapshot

@@ -15,9 +15,9 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from modlsp import __version__
-from modlsp.core.analysis import CheckOptions
+from modlsp.core.analysis import CheckOptions, kind_for_document
 from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
-from modlsp.lsp.documents import Snapshot, Snapshots
+from modlsp.lsp.documents import Snapshot, Snapshots, file_name
 from modlsp.lsp.settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,17 @@ class ModlspServer(LanguageServer):
         return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        """The analysis of the document as the client has it now; None if it is not open."""
+        """The analysis of the document as the client has it now; None if it is not open or
+        is not a module file (Go sources are opened too, for the imports features to come)."""
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return None
+        kind = kind_for_document(file_name(uri), document.language_id or "")
+        if kind is None:
+            return None
         return self.snapshots.get(
             uri,
+            kind,
             document.version,
             document.source,
             self.encoding,

@@ -3,7 +3,7 @@ and is reported, never trusted."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -18,7 +18,6 @@ class Settings:
     go_command: str = "go"
 
 
-# JSON name -> (field name, validator returning the typed value or raising ValueError)
 def _non_negative_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10_000:
         raise ValueError("expected a whole number of milliseconds between 0 and 10000")
@@ -37,13 +36,48 @@ def _command(value: Any) -> str:
     return value
 
 
-_FIELDS = {
-    "debounceMs": ("debounce_ms", _non_negative_int),
-    "disabledCodes": ("disabled_codes", _codes),
-    "goCommand": ("go_command", _command),
-}
-SETTING_NAMES = tuple(_FIELDS)
-assert {name for name, _ in _FIELDS.values()} == {f.name for f in fields(Settings)}
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One server setting as clients see it: the README table, the VS Code extension's
+    package.json and the Neovim package's defaults are all checked against these."""
+
+    name: str  # the JSON name
+    field: str  # the Settings field it sets
+    default: Any  # the JSON default
+    description: str
+    validate: Callable[[Any], Any]
+
+
+SETTINGS = (
+    SettingSpec(
+        "debounceMs",
+        "debounce_ms",
+        20,
+        "Milliseconds to wait after a change before analysing (0 to 10000).",
+        _non_negative_int,
+    ),
+    SettingSpec(
+        "disabledCodes",
+        "disabled_codes",
+        [],
+        'Diagnostic codes not to report, e.g. ["retract-rationale"].',
+        _codes,
+    ),
+    SettingSpec(
+        "goCommand",
+        "go_command",
+        "go",
+        "The go command whose table of GODEBUG settings is used.",
+        _command,
+    ),
+)
+_BY_NAME = {spec.name: spec for spec in SETTINGS}
+SETTING_NAMES = tuple(_BY_NAME)
+assert {spec.field for spec in SETTINGS} == {f.name for f in fields(Settings)}
+
+# Keys editors keep under the same "modlsp" section for themselves (VS Code's
+# modlsp.server.path and modlsp.trace.server): accepted and ignored, never complained about.
+CLIENT_SIDE_KEYS = frozenset({"server", "trace"})
 
 
 def parse_settings(raw: object) -> tuple[Settings, list[str]]:
@@ -58,12 +92,14 @@ def parse_settings(raw: object) -> tuple[Settings, list[str]]:
     values: dict[str, Any] = {}
     complaints = []
     for key, value in raw.items():
-        if key not in _FIELDS:
+        if key in CLIENT_SIDE_KEYS:
+            continue
+        spec = _BY_NAME.get(key)
+        if spec is None:
             complaints.append(f"unknown modlsp setting {key!r} ignored")
             continue
-        name, validate = _FIELDS[key]
         try:
-            values[name] = validate(value)
+            values[spec.field] = spec.validate(value)
         except ValueError as err:
             complaints.append(f"modlsp setting {key!r}: {err}; using the default")
     return Settings(**values), complaints

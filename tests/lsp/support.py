@@ -141,7 +141,7 @@ def open_doc(client: ModClient, path: Path, text: str, version: int = 1) -> Doc:
     """Write `text` to `path` (so the uri names a real file) and send didOpen."""
     path.write_bytes(text.encode("utf-8"))
     doc = Doc(path.as_uri(), text, version)
-    language = "go.work" if path.name.endswith(".work") else "go.mod"
+    language = {".work": "go.work", ".go": "go"}.get(path.suffix, "go.mod")
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(

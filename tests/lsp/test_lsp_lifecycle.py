@@ -86,7 +86,15 @@ async def test_did_change_configuration_republishes(client: ModClient, tmp_path)
     since = client.mark()
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
-            settings={"modlsp": {"disabledCodes": ["unknown-directive"], "goCommand": no_go}}
+            # As VS Code sends it: the extension's own keys (server, trace) share the section.
+            settings={
+                "modlsp": {
+                    "disabledCodes": ["unknown-directive"],
+                    "goCommand": no_go,
+                    "server": {"path": "", "python": ""},
+                    "trace": {"server": "off"},
+                }
+            }
         )
     )
     published = await client.next_diagnostics(doc.uri, since=since)
@@ -195,3 +203,37 @@ async def test_go_work_rejects_go_mod_directives(client: ModClient, tmp_path):
     assert published.diagnostics[0].message == (
         "unknown directive: require (require is not allowed in a go.work file)"
     )
+
+
+async def test_go_sources_are_left_alone(client: ModClient, tmp_path):
+    """Editors send .go files too (language "go"): until the imports features exist, the
+    server neither reports on them nor answers requests about them as if they were go.mod."""
+    await start(client)
+    since = client.mark()
+    source = open_doc(client, tmp_path / "main.go", "package main\n\nfunc main() {}\n")
+    mod = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    # Opened first and analysed at once: a publication for main.go would come first.
+    await client.next_diagnostics(mod.uri, since=since)
+    assert [p.uri for p in client.published[since:]] == [mod.uri]
+
+    whole = rng(0, 0, 3, 0)
+    formatting = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            text_document=source.identifier,
+            options=types.FormattingOptions(tab_size=4, insert_spaces=False),
+        )
+    )
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=source.identifier)
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=source.identifier,
+            range=whole,
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=source.identifier, position=pos(0, 0))
+    )
+    assert (formatting, symbols, actions, hover) == (None, None, None, None)

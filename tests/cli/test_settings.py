@@ -1,0 +1,36 @@
+"""`modlsp settings`: the reference editors and people read, true to what the server parses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from modlsp.lsp.settings import SETTINGS, Settings, parse_settings
+
+
+def _run(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "modlsp", "settings", *args], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_json_lists_every_setting_with_its_default() -> None:
+    reference = json.loads(_run("--format", "json"))
+    assert [entry["name"] for entry in reference] == ["debounceMs", "disabledCodes", "goCommand"]
+    # Sending every documented default changes nothing and draws no complaint.
+    settings, complaints = parse_settings({e["name"]: e["default"] for e in reference})
+    assert (settings, complaints) == (Settings(), [])
+    assert all(entry["description"].endswith(".") for entry in reference)
+
+
+def test_text_is_one_aligned_line_per_setting() -> None:
+    lines = _run().splitlines()
+    assert lines == [
+        "debounceMs     20    Milliseconds to wait after a change before analysing (0 to 10000).",
+        'disabledCodes  []    Diagnostic codes not to report, e.g. ["retract-rationale"].',
+        'goCommand      "go"  The go command whose table of GODEBUG settings is used.',
+    ]
+    assert len(lines) == len(SETTINGS)
