@@ -83,7 +83,8 @@ CLIENT_SIDE_KEYS = frozenset({"server", "trace"})
 def parse_settings(raw: object) -> tuple[Settings, list[str]]:
     """Settings from a client's JSON (flat, or under a "modlsp" key), plus a complaint per
     value that was ignored."""
-    if raw is None:
+    if raw is None or (isinstance(raw, list) and not raw):
+        # Lua clients (Neovim) encode an empty table as [], not {}.
         return Settings(), []
     if isinstance(raw, Mapping) and isinstance(raw.get("modlsp"), Mapping):
         raw = raw["modlsp"]

@@ -34,3 +34,10 @@ def test_text_is_one_aligned_line_per_setting() -> None:
         'goCommand      "go"  The go command whose table of GODEBUG settings is used.',
     ]
     assert len(lines) == len(SETTINGS)
+
+
+def test_empty_settings_in_any_shape_mean_the_defaults() -> None:
+    # null (no initializationOptions), {} and [] (how Lua clients encode an empty table).
+    for raw in (None, {}, [], {"modlsp": {}}):
+        assert parse_settings(raw) == (Settings(), []), raw
+    assert parse_settings([1]) == (Settings(), ["modlsp settings must be an object, not list"])
