@@ -30,6 +30,7 @@ class ModlspServer(LanguageServer):
         )
         self.settings = Settings()
         self.godebug: GodebugTable = BUILTIN
+        self.godebug_command: str | None = None  # whose table godebug is, or is being read
         self.snapshots = Snapshots()
         self.pending: dict[str, asyncio.Task[None]] = {}
 
@@ -67,21 +68,23 @@ class ModlspServer(LanguageServer):
 
     def apply_settings(self, raw: object) -> None:
         settings, complaints = parse_settings(raw)
-        old_go = self.settings.go_command
         self.settings = settings
         for complaint in complaints:
             log.warning("%s", complaint)
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Warning, message=complaint)
             )
-        if settings.go_command != old_go or self.godebug is BUILTIN:
+        # Settings arrive twice at start (initializationOptions, then didChangeConfiguration):
+        # read each go command's table once.
+        if settings.go_command != self.godebug_command:
+            self.godebug_command = settings.go_command
             self.start_background(self.load_godebug_table(settings.go_command))
 
     async def load_godebug_table(self, go: str) -> None:
         """Reading the installed Go's GODEBUG table runs `go env`: never on the typing path."""
         table = await asyncio.get_running_loop().run_in_executor(None, load_installed, go)
-        if table is self.godebug:
-            return
+        if go != self.godebug_command or table is self.godebug:
+            return  # another go command was configured meanwhile, or nothing changed
         self.godebug = table
         log.info("GODEBUG table: %s", table.source)
         self.snapshots.clear()
