@@ -3,10 +3,11 @@ of each module against `go list -e ./...` run by the real go command (offline, G
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
+
+from oracle.gocmd import offline_go_env
 
 from modlsp.core.gosource import scan
 from modlsp.core.workspace import discover
@@ -96,18 +97,7 @@ MORE = {
 
 
 def go_list_dirs(go: str, module_dir: Path, home: Path) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GO", "CGO_"))}
-    env.update(
-        GOTOOLCHAIN="local",
-        GOPROXY="off",
-        GOENV="off",
-        GOWORK="off",
-        GOFLAGS="-mod=mod",
-        GOCACHE=str(home / "cache"),
-        GOPATH=str(home / "gopath"),
-        GOMODCACHE=str(home / "modcache"),
-        HOME=str(home),
-    )
+    env = offline_go_env(home, GOFLAGS="-mod=mod")
     result = subprocess.run(
         [go, "list", "-e", "-f", "{{.Dir}}", "./..."],
         cwd=module_dir,

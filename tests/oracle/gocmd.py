@@ -187,6 +187,26 @@ def is_noise(message: str) -> bool:
     return any(p.search(message) for p in NOISE_PATTERNS)
 
 
+def offline_go_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for a one-off offline go command: no GO* or CGO_* variable of the
+    caller's, caches and GOPATH under `home`, no network, no go.work, no toolchain switch."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GO", "CGO_"))}
+    env.update(
+        GOTOOLCHAIN="local",
+        GOPROXY="off",
+        GOENV="off",
+        GOWORK="off",
+        GOFLAGS="",
+        GOCACHE=str(home / "cache"),
+        GOPATH=str(home / "gopath"),
+        GOMODCACHE=str(home / "modcache"),
+        CGO_ENABLED="0",
+        HOME=str(home),
+    )
+    env.update(extra)
+    return env
+
+
 def find_go() -> str:
     go = shutil.which("go")
     if go is None:

@@ -5,7 +5,6 @@ cases below must give the same package name, import paths, aliases and literal b
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from modlsp.core.gosource import scan
 
-from .gocmd import GO_MISSING_MESSAGE, find_go
+from .gocmd import GO_MISSING_MESSAGE, find_go, offline_go_env
 
 ORACLE_SOURCE = Path(__file__).resolve().parents[1] / "core" / "gosource_oracle" / "main.go"
 
@@ -52,17 +51,7 @@ def parse_with_go(tmp_path_factory: pytest.TempPathFactory):
     (root / "src").mkdir()
     shutil.copy(ORACLE_SOURCE, root / "src" / "main.go")
     (root / "src" / "go.mod").write_text("module oracle\n\ngo 1.22\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GO", "CGO_"))}
-    env.update(
-        GOTOOLCHAIN="local",
-        GOPROXY="off",
-        GOENV="off",
-        GOWORK="off",
-        GOFLAGS="",
-        GOCACHE=str(root / "cache"),
-        GOPATH=str(root / "gopath"),
-        CGO_ENABLED="0",
-    )
+    env = offline_go_env(root)
     binary = root / "oracle"
     subprocess.run(
         [go, "build", "-o", str(binary), "."], cwd=root / "src", env=env, check=True, timeout=300
