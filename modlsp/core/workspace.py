@@ -77,15 +77,13 @@ def _walk(
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
         return  # unreadable: the go command would not see it either
-    files = {entry.name for entry in entries if _is_file(entry)}
+    files = [entry.name for entry in entries if _is_file(entry)]  # sorted, as entries are
     if "go.mod" in files:  # a directory named go.mod is not a module
         module, ignores = _read_module(directory)
         out.modules.append(module)
     if "go.work" in files:
         out.workspaces.append(directory / "go.work")
-    go_files = [
-        name for name in sorted(files) if name.endswith(".go") and not name.startswith((".", "_"))
-    ]
+    go_files = [n for n in files if n.endswith(".go") and not n.startswith((".", "_"))]
     if go_files:
         if module is None:
             out.unowned.extend(directory / name for name in go_files)

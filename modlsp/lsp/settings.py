@@ -39,7 +39,7 @@ def _command(value: Any) -> str:
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One server setting as clients see it: the README table, the VS Code extension's
-    package.json and the Neovim package's defaults are all checked against these."""
+    package.json and `modlsp settings` (which Neovim's health check reads) come from these."""
 
     name: str  # the JSON name
     field: str  # the Settings field it sets
@@ -72,7 +72,6 @@ SETTINGS = (
     ),
 )
 _BY_NAME = {spec.name: spec for spec in SETTINGS}
-SETTING_NAMES = tuple(_BY_NAME)
 assert {spec.field for spec in SETTINGS} == {f.name for f in fields(Settings)}
 
 # Keys editors keep under the same "modlsp" section for themselves (VS Code's

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from .support import TIMEOUT, ModClient, change, codes, open_doc, pos, rng, start, summary
+from .support import TIMEOUT, Doc, ModClient, change, codes, open_doc, pos, rng, start, summary
 
 ERROR = types.DiagnosticSeverity.Error
 
@@ -19,12 +20,18 @@ TWO_PROBLEMS = (
 )
 
 
-async def test_close_publishes_empty_diagnostics(client: ModClient, tmp_path):
-    await start(client)
+async def open_two_problems(client: ModClient, path: Path) -> Doc:
+    """Open TWO_PROBLEMS at `path` and wait for its first diagnostics."""
     since = client.mark()
-    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
+    doc = open_doc(client, path, TWO_PROBLEMS)
     published = await client.next_diagnostics(doc.uri, since=since)
     assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+    return doc
+
+
+async def test_close_publishes_empty_diagnostics(client: ModClient, tmp_path):
+    await start(client)
+    doc = await open_two_problems(client, tmp_path / "go.mod")
 
     since = client.mark()
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=doc.identifier))
@@ -46,10 +53,7 @@ async def test_bad_setting_is_reported_and_defaults_apply(client: ModClient, tmp
         )
     ]
 
-    since = client.mark()
-    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
-    published = await client.next_diagnostics(doc.uri, since=since)
-    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+    doc = await open_two_problems(client, tmp_path / "go.mod")
 
     # Changes are analysed after the default debounce delay, and still published.
     since = client.mark()
@@ -78,10 +82,7 @@ async def test_did_change_configuration_republishes(client: ModClient, tmp_path)
     # configuration change is caused by it.
     no_go = str(tmp_path / "no-such-go")
     await start(client, {"goCommand": no_go})
-    since = client.mark()
-    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
-    published = await client.next_diagnostics(doc.uri, since=since)
-    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+    doc = await open_two_problems(client, tmp_path / "go.mod")
 
     since = client.mark()
     client.workspace_did_change_configuration(
@@ -109,10 +110,7 @@ async def test_did_change_configuration_without_settings_pulls_them(client: ModC
     "modlsp" section with workspace/configuration (both editors declare support for it)."""
     no_go = str(tmp_path / "no-such-go")
     await start(client, {"goCommand": no_go})
-    since = client.mark()
-    doc = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
-    published = await client.next_diagnostics(doc.uri, since=since)
-    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
+    doc = await open_two_problems(client, tmp_path / "go.mod")
 
     client.set_configuration(
         {"disabledCodes": ["noncanonical-version"], "goCommand": no_go}, section="modlsp"
