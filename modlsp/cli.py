@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import functools
 import gc
 import json
 import logging
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from modlsp import __version__
-from modlsp.core.analysis import Analysis, CheckOptions, analyze, kind_for_name
+from modlsp.cli_modules import judge_module, module_of_gomod, tidy_command
+from modlsp.core.analysis import CheckOptions, analyze, kind_for_name
+from modlsp.core.edits import unified_diff
 from modlsp.core.formatter import format_model
 from modlsp.core.godebug import load_installed
-from modlsp.core.problems import Severity
+from modlsp.core.problems import Problem, Severity
 from modlsp.core.text import LineIndex
+from modlsp.core.workspace import discover
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-_SKIPPED_DIRS = frozenset({"vendor", "testdata"})
-_MODULE_FILES = frozenset({"go.mod", "go.work"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.paths, args.format)
     if args.command == "fmt":
         return _fmt(args.files, write=args.write, diff=args.diff)
+    if args.command == "tidy":
+        return tidy_command(args.dir, write=args.write, diff=args.diff)
     if args.command == "settings":
         return _settings(args.format)
     return _serve(args)
@@ -70,6 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("-w", "--write", action="store_true", help="rewrite the files in place")
     mode.add_argument("--diff", action="store_true", help="print a unified diff")
     fmt.add_argument("files", nargs="+", metavar="FILE")
+
+    tidy = commands.add_parser(
+        "tidy",
+        help="add missing and drop unused requirements like `go mod tidy`, offline",
+        description="Compute what `go mod tidy` would change in a module's go.mod from its Go "
+        "files and the module cache, without the network. Prints the tidied go.mod.",
+    )
+    mode = tidy.add_mutually_exclusive_group()
+    mode.add_argument("-w", "--write", action="store_true", help="rewrite go.mod in place")
+    mode.add_argument(
+        "--diff", action="store_true", help="print a unified diff; exit 1 when it is not empty"
+    )
+    tidy.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the module's root")
 
     settings = commands.add_parser(
         "settings", help="list the server's settings, their defaults and what they change"
@@ -121,10 +135,10 @@ class Finding:
         )
 
 
-def findings(path: str, data: bytes, analysis: Analysis) -> list[Finding]:
+def findings(path: str, data: bytes, problems: Iterable[Problem]) -> list[Finding]:
     index = LineIndex(data)
     out = []
-    for problem in analysis.problems:
+    for problem in problems:
         line, column = index.char_position(problem.span.start)
         end_line, end_column = index.char_position(problem.span.end)
         out.append(
@@ -142,36 +156,15 @@ def findings(path: str, data: bytes, analysis: Analysis) -> list[Finding]:
     return out
 
 
-def discover(root: Path) -> Iterator[Path]:
-    """Every go.mod / go.work below root, skipping vendor/, testdata/, and .hidden or _ dirs."""
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(
-            d for d in subdirs if d not in _SKIPPED_DIRS and not d.startswith((".", "_"))
-        )
-        for name in sorted(files):
-            if name in _MODULE_FILES:
-                yield Path(directory, name)
-
-
 def _check(paths: list[str], output: str) -> int:
     status = EXIT_OK
     results: list[Finding] = []
     for target in paths:
         root = Path(target)
-        files = list(discover(root)) if root.is_dir() else [root]
-        for file in files:
-            try:
-                data = file.read_bytes()
-            except FileNotFoundError:
-                print(f"modlsp: {file}: no such file or directory", file=sys.stderr)
+        for _file, found in _check_target(root):
+            if found is None:
                 status = EXIT_USAGE
                 continue
-            except OSError as err:
-                print(f"modlsp: {file}: cannot read: {err.strerror or err}", file=sys.stderr)
-                status = EXIT_USAGE
-                continue
-            analysis = analyze(data, kind_for_name(file.name), file.name, _options_for(data))
-            found = findings(str(file), data, analysis)
             if output == "text":
                 for finding in found:
                     print(finding.text())
@@ -182,6 +175,67 @@ def _check(paths: list[str], output: str) -> int:
         json.dump([_as_json(f) for f in results], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     return status
+
+
+def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
+    """Findings per file: each go.mod and go.work (below a directory, or the file given), and
+    the Go files of each module whose imports have problems."""
+    if root.is_dir():
+        layout = discover(root)
+        relative = [f.relative_to(layout.root) for f in [m.gomod for m in layout.modules]]
+        relative += [f.relative_to(layout.root) for f in layout.workspaces]
+        # Named as the user named the directory; a go.mod among vendored code belongs to no
+        # module anyone builds.
+        files = [root / f for f in sorted(relative, key=_walk_order) if "vendor" not in f.parts]
+    else:
+        files = [root]
+    for file in files:
+        data = _read(file)
+        if data is None:
+            yield file, None
+            continue
+        analysis = analyze(data, kind_for_name(file.name), file.name, _options_for(data))
+        problems = list(analysis.problems)
+        judgement = None
+        if file.name == "go.mod":
+            module = module_of_gomod(file)
+            if module is not None:
+                judgement = judge_module(module, data)
+                problems = sorted(
+                    problems + judgement.gomod_problems,
+                    key=lambda p: (p.span.start, p.severity, p.span.end),
+                )
+        yield file, findings(str(file), data, problems)
+        if judgement is None:
+            continue
+        for go_file, file_problems in sorted(judgement.file_problems.items()):
+            source = _read(go_file)
+            if source is not None:
+                yield go_file, findings(_relative_to(go_file, root, file), source, file_problems)
+
+
+def _walk_order(file: Path) -> list[tuple[int, str]]:
+    """A directory's own files before its subdirectories', as os.walk goes."""
+    return [(1, part) for part in file.parent.parts] + [(0, file.name)]
+
+
+def _relative_to(go_file: Path, root: Path, gomod: Path) -> str:
+    """Go files are named like the go.mod they belong to was (relative stays relative)."""
+    base = root if root.is_dir() else gomod.parent
+    try:
+        return str(base / go_file.relative_to(base.resolve()))
+    except ValueError:
+        return str(go_file)
+
+
+def _read(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        print(f"modlsp: {file}: no such file or directory", file=sys.stderr)
+    except OSError as err:
+        print(f"modlsp: {file}: cannot read: {err.strerror or err}", file=sys.stderr)
+    return None
 
 
 def _options_for(data: bytes) -> CheckOptions:
@@ -225,14 +279,14 @@ def _fmt(files: list[str], *, write: bool, diff: bool) -> int:
         analysis = analyze(data, kind_for_name(path.name), path.name)
         formatted = format_model(analysis.model)
         if formatted is None:
-            for finding in findings(name, data, analysis):
+            for finding in findings(name, data, analysis.problems):
                 if finding.severity == Severity.ERROR.label:
                     print(finding.text(), file=sys.stderr)
             print(f"modlsp: {name}: not formatted: fix the errors first", file=sys.stderr)
             status = max(status, EXIT_ERRORS)
             continue
         if diff:
-            _print_diff(name, data, formatted)
+            print_diff(name, data, formatted)
         elif write:
             if formatted != data:
                 try:
@@ -246,14 +300,8 @@ def _fmt(files: list[str], *, write: bool, diff: bool) -> int:
     return status
 
 
-def _print_diff(name: str, before: bytes, after: bytes) -> None:
-    lines = difflib.unified_diff(
-        before.decode("utf-8", "replace").splitlines(keepends=True),
-        after.decode("utf-8", "replace").splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
-    )
-    sys.stdout.writelines(lines)
+def print_diff(name: str, before: bytes, after: bytes) -> None:
+    sys.stdout.writelines(unified_diff(name, before, after))
 
 
 # --- serve -----------------------------------------------------------------------------------

@@ -24,3 +24,15 @@ def minimal_edits(before: bytes, after: bytes) -> list[Edit]:
         text = b"".join(new[j1:j2]).decode("utf-8", "surrogateescape")
         edits.append(Edit(Span(starts[i1], starts[i2]), text))
     return edits
+
+
+def unified_diff(name: str, before: bytes, after: bytes) -> list[str]:
+    """A unified diff of two versions of a file, as `diff -u` / `go mod tidy -diff` print it."""
+    return list(
+        difflib.unified_diff(
+            before.decode("utf-8", "replace").splitlines(keepends=True),
+            after.decode("utf-8", "replace").splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from pathlib import Path
 
 from modlsp.core.text import Span
 
@@ -31,11 +32,14 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A quick fix: a titled set of non-overlapping edits to the same file."""
+    """A quick fix: a titled set of non-overlapping edits to one file."""
 
     title: str
     edits: tuple[Edit, ...]
     preferred: bool = False
+    # The file the edits apply to when it is not the one with the problem (an import's fix
+    # that edits the module's go.mod).
+    target: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class Module:
 
 @dataclass(slots=True)
 class Layout:
+    root: Path
     modules: list[Module]  # outermost first
     workspaces: list[Path]  # go.work files
     unowned: list[Path]  # Go files under no go.mod
@@ -61,8 +62,8 @@ class Layout:
 
 def discover(root: Path) -> Layout:
     """Every module, go.work and Go file below `root` (which is itself never skipped)."""
-    layout = Layout([], [], [])
-    _walk(root.resolve(), None, (), layout)
+    layout = Layout(root.resolve(), [], [], [])
+    _walk(layout.root, None, (), layout)
     return layout
 
 

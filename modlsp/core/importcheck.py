@@ -1,0 +1,123 @@
+"""Problems on the import strings of a Go file, judged against its module's tidy plan:
+imports no required module provides (with the requirement to add when the module cache knows
+one), imports of another major version than the one required, and imports of the module's own
+packages under a stale path (an old major suffix, or the path the module had before a move).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modlsp.core.gosource import GoSource, Import
+from modlsp.core.loader import Resolution, is_module_import
+from modlsp.core.modfile import ModFile
+from modlsp.core.modpath import split_path_version
+from modlsp.core.problems import Edit, Fix, Problem, Severity
+from modlsp.core.tidy import TidyPlan
+from modlsp.core.tidycheck import Change, ChangeKind, change_edits
+
+
+def import_problems(source: GoSource, plan: TidyPlan, model: ModFile, gomod: Path) -> list[Problem]:
+    """Problems for one Go file of the plan's main module; none for a file outside the build
+    (`//go:build ignore`), whose imports the go command does not resolve."""
+    if source.excluded or model.has_errors:
+        return []
+    out: list[Problem] = []
+    for imported in source.imports:
+        problem = _judge(imported, plan, model, gomod)
+        if problem is not None:
+            out.append(problem)
+    return out
+
+
+def _judge(imported: Import, plan: TidyPlan, model: ModFile, gomod: Path) -> Problem | None:
+    path = imported.path
+    main = plan.main
+    if not is_module_import(path) and main.package_dir(path) is None:
+        return None
+    package = plan.loaded.packages.get(path)
+    kind = package.resolved.kind if package is not None else plan.resolver.resolve(path)[0].kind
+    if kind is Resolution.AMBIGUOUS and package is not None:
+        found = ", ".join(f"{m.path} {m.version}" for m in package.resolved.candidates)
+        return Problem(
+            imported.span,
+            Severity.ERROR,
+            "ambiguous-import",
+            f"ambiguous import: found package {path} in multiple modules: {found}",
+        )
+    if kind is not Resolution.MISSING:
+        return None
+    own = _own_package_path(path, plan)
+    if own is not None:
+        return Problem(
+            imported.span,
+            Severity.ERROR,
+            "stale-import-path",
+            f"{path} is this module's package {own}: the module path is now {main.path}",
+            (Fix(f"Change the import to {own}", (_rewrite(imported, own),), preferred=True),),
+        )
+    fixes: list[Fix] = []
+    message = f"no required module provides package {path}"
+    code = "missing-module-import"
+    for required_path, required_version, rewritten in _other_majors(path, plan, model):
+        code = "wrong-major-import"
+        message += f"; go.mod requires {required_path} {required_version}"
+        fixes.append(Fix(f"Change the import to {rewritten}", (_rewrite(imported, rewritten),)))
+        break
+    provider = plan.added_for.get(path)
+    if provider is not None:
+        indirect = False
+        change = Change(ChangeKind.ADD, provider.path, provider.version, indirect, None)
+        edits = tuple(change_edits(model, [change]))
+        title = f"Add requirement {provider.path} {provider.version}"
+        fixes.insert(0, Fix(title, edits, preferred=True, target=gomod))
+    return Problem(imported.span, Severity.ERROR, code, message, tuple(fixes))
+
+
+def _rewrite(imported: Import, path: str) -> Edit:
+    return Edit(imported.span, f'"{path}"')
+
+
+def _own_package_path(path: str, plan: TidyPlan) -> str | None:
+    """The path of the main module's package that `path` names under an old module path:
+    the same path before the major suffix (another suffix, or none), or a module path with
+    the same last element (a moved repository), followed by a package of this module."""
+    main = plan.main
+    base = split_path_version(main.path)
+    last = base.prefix.rsplit("/", 1)[-1]
+    prefix = path
+    while True:
+        split = split_path_version(prefix)
+        if split.ok and split.prefix.rsplit("/", 1)[-1] == last and prefix != main.path:
+            rest = path[len(prefix) :]
+            rel = rest.lstrip("/") or "."
+            same_module = split.prefix == base.prefix
+            moved = "." in prefix.partition("/")[0] and rel != "."
+            if (same_module or moved) and rel in main.packages:
+                return main.path + rest
+        slash = prefix.rfind("/")
+        if slash < 0:
+            return None
+        prefix = prefix[:slash]
+
+
+def _other_majors(path: str, plan: TidyPlan, model: ModFile) -> list[tuple[str, str, str]]:
+    """Required modules that are another major version of a module path `path` lies in, and
+    the import path of the same package in them when they provide it."""
+    out = []
+    prefix = path
+    while True:
+        split = split_path_version(prefix)
+        if split.ok:
+            for r in model.requires:
+                other = split_path_version(r.path)
+                if r.path == prefix or other.prefix != split.prefix or not other.ok:
+                    continue
+                rewritten = r.path + path[len(prefix) :]
+                resolved, _ = plan.resolver.resolve(rewritten)
+                if resolved.kind is Resolution.MODULE:
+                    out.append((r.path, r.version, rewritten))
+        slash = prefix.rfind("/")
+        if slash < 0:
+            return out
+        prefix = prefix[:slash]

@@ -1,0 +1,275 @@
+"""Packages as `go mod tidy` loads them: every package of the main module and its tests, what
+they import transitively, and the tests of those packages one level deep; each import path
+resolved to the one module of the build list that provides it.
+
+The main module's imports come from the caller (the workspace index keeps them current while
+the user types); dependencies' packages are read from their source trees (module cache,
+replacement directories), once.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modlsp.core.gosource import GoSource, scan
+from modlsp.core.modgraph import Graph, ModVer, Summaries
+from modlsp.core.modpath import check_import_path
+
+# A Go file bigger than this is generated data; its imports are read from its head only.
+_MAX_HEAD_BYTES = 256 << 10
+
+
+@dataclass(frozen=True, slots=True)
+class PackageImports:
+    imports: tuple[str, ...]  # of the non-test files that are in the build
+    test_imports: tuple[str, ...]  # of the _test.go files that are in the build
+
+    @classmethod
+    def of(cls, files: Iterable[tuple[str, GoSource]]) -> PackageImports:
+        imports: dict[str, None] = {}
+        tests: dict[str, None] = {}
+        for name, source in files:
+            if source.excluded:
+                continue
+            target = tests if name.endswith("_test.go") else imports
+            for imported in source.imports:
+                target[imported.path] = None
+        return cls(tuple(imports), tuple(tests))
+
+
+EMPTY_PACKAGE = PackageImports((), ())
+
+
+def is_std(path: str) -> bool:
+    """The go command's rule: a first path element without a dot names a standard package."""
+    return "." not in path.partition("/")[0]
+
+
+def is_module_import(path: str) -> bool:
+    """Imports that a module must provide: not std, not cgo's "C", not relative, valid."""
+    return not is_std(path) and check_import_path(path) is None
+
+
+@dataclass(slots=True)
+class MainModule:
+    path: str
+    dir: Path
+    packages: Mapping[str, PackageImports]  # package dir relative to dir ("." for the root)
+    tools: tuple[str, ...] = ()  # the packages of its `tool` directives
+
+    def package_dir(self, import_path: str) -> str | None:
+        if import_path == self.path:
+            return "."
+        if import_path.startswith(self.path + "/"):
+            return import_path[len(self.path) + 1 :]
+        return None
+
+
+class DirectoryReader:
+    """Packages of dependency source trees, each directory read once (the module cache is
+    immutable; a replacement directory is re-read after `forget`)."""
+
+    def __init__(self) -> None:
+        self._packages: dict[Path, PackageImports | None] = {}
+
+    def forget(self, under: Path) -> None:
+        for directory in [d for d in self._packages if d.is_relative_to(under)]:
+            del self._packages[directory]
+
+    def package(self, directory: Path) -> PackageImports | None:
+        """None when the directory holds no .go file (then it is no package)."""
+        if directory in self._packages:
+            return self._packages[directory]
+        result = _read_package(directory)
+        self._packages[directory] = result
+        return result
+
+
+def _read_package(directory: Path) -> PackageImports | None:
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return None
+    names = sorted(e.name for e in entries if e.name.endswith(".go") and _is_file(e))
+    if not names:
+        return None
+    sources: list[tuple[str, GoSource]] = []
+    for name in names:
+        if name.startswith((".", "_")):
+            continue  # counts for "is a package directory", never built
+        try:
+            with (directory / name).open("rb") as handle:
+                data = handle.read(_MAX_HEAD_BYTES)
+        except OSError:
+            continue
+        sources.append((name, scan(data)))
+    return PackageImports.of(sources)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+class Resolution(enum.Enum):
+    MAIN = "main"
+    MODULE = "module"
+    MISSING = "missing"  # no module of the build list provides it
+    AMBIGUOUS = "ambiguous"
+    UNKNOWN = "unknown"  # a candidate module's source is not on this machine
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    kind: Resolution
+    module: ModVer | None = None  # for MODULE
+    candidates: tuple[ModVer, ...] = ()  # for AMBIGUOUS and UNKNOWN
+
+
+@dataclass(slots=True)
+class Package:
+    path: str
+    resolved: Resolved
+    imports: PackageImports
+    in_all: bool = False
+    tests_loaded: bool = False
+
+
+@dataclass(slots=True)
+class Loaded:
+    packages: dict[str, Package] = field(default_factory=dict)
+    direct: set[str] = field(default_factory=set)  # modules the main module imports from
+
+    def external(self) -> Iterable[Package]:
+        return (p for p in self.packages.values() if p.resolved.kind is Resolution.MODULE)
+
+    def with_kind(self, kind: Resolution) -> list[Package]:
+        return [p for p in self.packages.values() if p.resolved.kind is kind]
+
+
+@dataclass(slots=True)
+class Resolver:
+    main: MainModule
+    graph: Graph
+    summaries: Summaries
+    reader: DirectoryReader
+    # The main module's requirements. In a pruned module the go command looks for a package
+    # in these, at the versions go.mod lists, before it consults the whole graph.
+    roots: Mapping[str, str] = field(default_factory=dict)
+    # Some import was not found among the roots, so the go command would load the full graph.
+    used_graph: bool = False
+
+    def resolve(self, import_path: str) -> tuple[Resolved, PackageImports]:
+        rel = self.main.package_dir(import_path)
+        if rel is not None:
+            known = self.main.packages.get(rel)
+            if known is not None:
+                return Resolved(Resolution.MAIN), known
+            found = self._local_package(self.main.dir, rel)
+            if found is not None:
+                return Resolved(Resolution.MAIN), found
+        if self.roots:
+            resolved = self._among(import_path, self._candidates(import_path, self.roots))
+            if resolved[0].kind is Resolution.MODULE:
+                return resolved
+            self.used_graph = True
+        return self._among(import_path, self._candidates(import_path, self.graph.selected))
+
+    def _among(self, import_path: str, candidates: list[ModVer]) -> tuple[Resolved, PackageImports]:
+        providers: list[tuple[ModVer, PackageImports]] = []
+        unknown: list[ModVer] = []
+        for m in candidates:
+            root = self.summaries.source_dir(m)
+            if root is None:
+                unknown.append(m)
+                continue
+            sub = import_path[len(m.path) + 1 :] if import_path != m.path else "."
+            if self.summaries.is_local(m):
+                package = self._local_package(root, sub)
+            else:
+                package = self.reader.package(root / sub)
+            if package is not None:
+                providers.append((m, package))
+        if len(providers) == 1:
+            return Resolved(Resolution.MODULE, providers[0][0]), providers[0][1]
+        if len(providers) > 1:
+            return Resolved(Resolution.AMBIGUOUS, candidates=tuple(m for m, _ in providers)), (
+                EMPTY_PACKAGE
+            )
+        if unknown:
+            return Resolved(Resolution.UNKNOWN, candidates=tuple(unknown)), EMPTY_PACKAGE
+        return Resolved(Resolution.MISSING), EMPTY_PACKAGE
+
+    def _candidates(self, import_path: str, versions: Mapping[str, str]) -> list[ModVer]:
+        """Modules of `versions` whose path is a prefix of the import path, longest first."""
+        found = []
+        prefix = import_path
+        while True:
+            version = versions.get(prefix)
+            if version is not None and version != "none" and prefix != self.main.path:
+                found.append(ModVer(prefix, version))
+            slash = prefix.rfind("/")
+            if slash < 0:
+                return found
+            prefix = prefix[:slash]
+
+    def _local_package(self, root: Path, rel: str) -> PackageImports | None:
+        """A package of a module on disk: not inside a nested module below `root`."""
+        if rel != ".":
+            parts = rel.split("/")
+            for depth in range(1, len(parts) + 1):
+                if (root.joinpath(*parts[:depth]) / "go.mod").is_file():
+                    return None
+        return self.reader.package(root / rel if rel != "." else root)
+
+
+def load(resolver: Resolver, closes_over_tests: bool) -> Loaded:
+    """cmd/go's loader for the `all` pattern with tests, as `go mod tidy` runs it."""
+    main = resolver.main
+    loaded = Loaded()
+    # (import path, in "all"); a package found again as part of "all" is processed again.
+    queue: list[tuple[str, bool]] = []
+
+    def reach(path: str, in_all: bool) -> None:
+        if not is_module_import(path) and resolver.main.package_dir(path) is None:
+            return
+        package = loaded.packages.get(path)
+        if package is None or (in_all and not package.in_all):
+            queue.append((path, in_all))
+
+    for rel in sorted(main.packages):
+        path = main.path if rel == "." else f"{main.path}/{rel}"
+        queue.append((path, True))
+    # Tools are in `all` too, but importing none of them makes no module direct.
+    queue.extend((tool, True) for tool in main.tools if is_module_import(tool))
+    while queue:
+        path, in_all = queue.pop()
+        package = loaded.packages.get(path)
+        if package is None:
+            resolved, imports = resolver.resolve(path)
+            package = Package(path, resolved, imports)
+            loaded.packages[path] = package
+        elif package.in_all or not in_all:
+            continue  # processed already, with at least these flags
+        package.in_all = package.in_all or in_all
+        is_main = package.resolved.kind is Resolution.MAIN
+        for imported in package.imports.imports:
+            reach(imported, package.in_all)
+        if package.in_all and not package.tests_loaded:
+            package.tests_loaded = True
+            for imported in package.imports.test_imports:
+                reach(imported, is_main or closes_over_tests)
+    for package in list(loaded.packages.values()):
+        if package.resolved.kind is not Resolution.MAIN:
+            continue
+        for imported in (*package.imports.imports, *package.imports.test_imports):
+            dependency = loaded.packages.get(imported)
+            if dependency is not None and dependency.resolved.module is not None:
+                loaded.direct.add(dependency.resolved.module.path)
+    return loaded
