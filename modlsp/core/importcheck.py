@@ -37,6 +37,10 @@ def _judge(imported: Import, plan: TidyPlan, model: ModFile, gomod: Path) -> Pro
         return None
     package = plan.loaded.packages.get(path)
     kind = package.resolved.kind if package is not None else plan.resolver.resolve(path)[0].kind
+    if path in plan.added_for or path in plan.unresolved:
+        # The plan's last load already has the modules tidy would add; the file is judged
+        # against the go.mod as it is.
+        kind = Resolution.MISSING
     if kind is Resolution.AMBIGUOUS and package is not None:
         found = ", ".join(f"{m.path} {m.version}" for m in package.resolved.candidates)
         return Problem(

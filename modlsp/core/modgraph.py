@@ -54,6 +54,10 @@ def summarize(data: bytes) -> Summary:
     return Summary(go, requires)
 
 
+_CACHE_SUMMARIES: dict[tuple[Path, ModVer], Summary] = {}
+_MAX_CACHE_SUMMARIES = 50_000
+
+
 class Replacement(NamedTuple):
     path: str  # a directory (absolute) or a module path
     version: str  # "" for a directory
@@ -92,8 +96,10 @@ class Summaries:
     def summary(self, m: ModVer) -> Summary | None:
         if m in self._summaries:
             return self._summaries[m]
-        data = self._gomod(m)
-        result = summarize(data) if data is not None else None
+        result = self._cached(m)
+        if result is None:
+            data = self._gomod(m)
+            result = summarize(data) if data is not None else None
         self._summaries[m] = result
         return result
 
@@ -112,6 +118,24 @@ class Summaries:
         if target is not None:
             return self.cache.gomod(target.path, target.version)
         return self.cache.gomod(m.path, m.version)
+
+    def _cached(self, m: ModVer) -> Summary | None:
+        """Summaries of module cache files (immutable) are shared by every plan."""
+        target = self.replacement(m)
+        if self.cache is None or (target is not None and target.is_directory):
+            return None
+        where = m if target is None else ModVer(target.path, target.version)
+        key = (self.cache.root, where)
+        found = _CACHE_SUMMARIES.get(key)
+        if found is None:
+            data = self.cache.gomod(where.path, where.version)
+            if data is None:
+                return None  # not cached yet: ask again next time
+            found = summarize(data)
+            if len(_CACHE_SUMMARIES) >= _MAX_CACHE_SUMMARIES:
+                _CACHE_SUMMARIES.clear()
+            _CACHE_SUMMARIES[key] = found
+        return found
 
     def source_dir(self, m: ModVer) -> Path | None:
         """The source tree of a dependency version, None when it is not on this machine."""

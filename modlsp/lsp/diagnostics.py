@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from lsprotocol import types
 
-from modlsp.lsp import convert
+from modlsp.core.problems import Problem
+from modlsp.lsp import convert, modules
+from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
 
 log = logging.getLogger(__name__)
@@ -45,10 +48,12 @@ async def did_change_configuration(
 
 
 def did_open(ls: ModlspServer, params: types.DidOpenTextDocumentParams) -> None:
+    modules.document_changed(ls, params.text_document.uri)
     schedule(ls, params.text_document.uri, immediate=True)
 
 
 def did_change(ls: ModlspServer, params: types.DidChangeTextDocumentParams) -> None:
+    modules.document_changed(ls, params.text_document.uri)
     schedule(ls, params.text_document.uri)
 
 
@@ -58,7 +63,9 @@ def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> Non
     if task is not None:
         task.cancel()
     ls.snapshots.forget(uri)
+    ls.last_published.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    modules.document_closed(ls, uri, "go" if uri.endswith(".go") else "")
 
 
 def republish_all(ls: ModlspServer) -> None:
@@ -81,13 +88,47 @@ async def _publish_after(ls: ModlspServer, uri: str, delay: float) -> None:
     current = asyncio.current_task()
     if ls.pending.get(uri) is current:
         del ls.pending[uri]
-    snapshot = ls.snapshot(uri)
-    if snapshot is None:
-        return  # closed meanwhile
+    view = document_problems(ls, uri)
+    if view is None:
+        return  # closed meanwhile, or nothing modlsp judges
     document = ls.workspace.text_documents.get(uri)
-    if document is None or document.version != snapshot.version:
+    if document is None or document.version != view.version:
         return  # a newer version is on its way; never publish stale results
-    diagnostics = [convert.diagnostic(p, snapshot.mapper) for p in snapshot.problems]
+    diagnostics = [convert.diagnostic(p, view.mapper) for p in view.problems]
+    if ls.last_published.get(uri) == (view.version, diagnostics):
+        return  # e.g. the scan finished and changed nothing here: no flicker, no noise
+    ls.last_published[uri] = (view.version, diagnostics)
     ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=snapshot.version)
+        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=view.version)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProblems:
+    uri: str
+    version: int | None
+    data: bytes
+    mapper: PositionMapper
+    problems: list[Problem]
+
+
+def document_problems(ls: ModlspServer, uri: str) -> DocumentProblems | None:
+    """Everything modlsp finds in an open document: a module file's own problems and its
+    module's, or a Go file's import problems."""
+    document = ls.workspace.text_documents.get(uri)
+    if document is None:
+        return None
+    language_id = document.language_id or ""
+    snapshot = ls.snapshot(uri)
+    found = modules.module_problems(ls, uri, language_id)
+    extra = found.problems if found is not None else []
+    if snapshot is not None:
+        problems = snapshot.problems + extra
+        problems.sort(key=lambda p: (p.span.start, p.severity, p.span.end))
+        return DocumentProblems(uri, snapshot.version, snapshot.data, snapshot.mapper, problems)
+    if not modules.is_go_source(uri, language_id):
+        return None
+    data = document.source.encode("utf-8", "surrogatepass")
+    return DocumentProblems(
+        uri, document.version, data, PositionMapper(data, ls.encoding), list(extra)
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 
 from modlsp.core import outline
 from modlsp.core.edits import minimal_edits
 from modlsp.core.formatter import format_model
 from modlsp.core.hover import hover as hover_text
-from modlsp.lsp import convert
+from modlsp.core.problems import Fix, Problem
+from modlsp.core.tidycheck import tidied
+from modlsp.lsp import convert, modules, navigation
+from modlsp.lsp.diagnostics import DocumentProblems, document_problems
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
 
@@ -27,10 +32,13 @@ _SYMBOL_KINDS = {
 }
 
 
+TIDY_KIND = "source.tidy"  # "Tidy requirements (no network)" on a go.mod
+
+
 def register(server: ModlspServer) -> None:
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, TIDY_KIND]),
     )(code_action)
     server.feature(types.TEXT_DOCUMENT_FORMATTING)(formatting)
     server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
@@ -38,28 +46,88 @@ def register(server: ModlspServer) -> None:
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
 
 
+def _wants(only: list[str], kind: str) -> bool:
+    """Kinds are hierarchical: asking for `source` includes `source.tidy`."""
+    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
 def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    snapshot = ls.snapshot(params.text_document.uri)
-    if snapshot is None:
+    view = document_problems(ls, params.text_document.uri)
+    if view is None:
         return None
-    only = params.context.only
     # Kinds may arrive as plain strings or as lsprotocol's enum, whose str() is its name.
-    wanted_kinds = [str(getattr(kind, "value", kind)) for kind in only or ()]
-    if wanted_kinds and not any(k.startswith(types.CodeActionKind.QuickFix) for k in wanted_kinds):
-        return None
-    wanted = snapshot.mapper.span(params.range)
-    document_changes = ls.supports_document_changes()
-    actions = []
-    for problem in snapshot.problems:
-        if not problem.span.overlaps(wanted):
-            continue
-        for fix in problem.fixes:
-            actions.append(
-                convert.quick_fix(
-                    fix, problem, snapshot.uri, snapshot.version, snapshot.mapper, document_changes
-                )
-            )
+    only = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
+    actions: list[types.CodeAction] = []
+    if _wants(only, types.CodeActionKind.QuickFix):
+        wanted = view.mapper.span(params.range)
+        for problem in view.problems:
+            if not problem.span.overlaps(wanted):
+                continue
+            for fix in problem.fixes:
+                action = _quick_fix(ls, view, problem, fix)
+                if action is not None:
+                    actions.append(action)
+    if only and _wants(only, TIDY_KIND):  # source actions only when asked for
+        tidy = _tidy_action(ls, view)
+        if tidy is not None:
+            actions.append(tidy)
     return actions
+
+
+def _quick_fix(
+    ls: ModlspServer, view: DocumentProblems, problem: Problem, fix: Fix
+) -> types.CodeAction | None:
+    document_changes = ls.supports_document_changes()
+    if fix.target is None:
+        return convert.quick_fix(
+            fix, problem, view.uri, view.version, view.mapper, document_changes
+        )
+    target = _target(ls, fix.target)
+    if target is None:
+        return None
+    uri, version, mapper = target
+    edits = [convert.text_edit(e, mapper) for e in fix.edits]
+    return types.CodeAction(
+        title=fix.title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[convert.diagnostic(problem, view.mapper)],
+        is_preferred=fix.preferred or None,
+        edit=convert.workspace_edit(uri, version, edits, document_changes),
+    )
+
+
+def _target(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMapper] | None:
+    """Another file's uri, version and positions: the editor's text when it is open (the
+    edits were planned on it), else the disk's."""
+    uri = modules.path_uri(path)
+    document = ls.workspace.text_documents.get(uri)
+    if document is not None:
+        data = document.source.encode("utf-8", "surrogatepass")
+        return uri, document.version, PositionMapper(data, ls.encoding)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return uri, None, PositionMapper(data, ls.encoding)
+
+
+def _tidy_action(ls: ModlspServer, view: DocumentProblems) -> types.CodeAction | None:
+    path = modules.uri_path(view.uri)
+    if path is None or path.name != "go.mod":
+        return None
+    state = ls.session.module_of(path)
+    judgement = ls.session.judge(state) if state is not None and state.gomod == path else None
+    if judgement is None or judgement.plan is None:
+        return None
+    after = tidied(judgement.model, judgement.plan)
+    edits = [convert.text_edit(e, view.mapper) for e in minimal_edits(view.data, after)]
+    if not edits:
+        return None
+    return types.CodeAction(
+        title="Tidy requirements (no network)",
+        kind=TIDY_KIND,
+        edit=convert.workspace_edit(view.uri, view.version, edits, ls.supports_document_changes()),
+    )
 
 
 def formatting(
@@ -115,7 +183,7 @@ def folding_range(
 def hover(ls: ModlspServer, params: types.HoverParams) -> types.Hover | None:
     snapshot = ls.snapshot(params.text_document.uri)
     if snapshot is None:
-        return None
+        return navigation.go_hover(ls, params)
     found = hover_text(snapshot.analysis.model, snapshot.mapper.offset(params.position))
     if found is None:
         return None

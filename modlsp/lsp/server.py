@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -17,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from modlsp import __version__
 from modlsp.core.analysis import CheckOptions, kind_for_document
 from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
+from modlsp.core.session import Session
 from modlsp.lsp.documents import Snapshot, Snapshots, file_name
 from modlsp.lsp.settings import Settings, parse_settings
 
@@ -33,6 +35,11 @@ class ModlspServer(LanguageServer):
         self.godebug_command: str | None = None  # whose table godebug is, or is being read
         self.snapshots = Snapshots()
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.session = Session(cache=None)  # the module cache is located when the scan starts
+        self.watching = False  # the client watches files for us
+        self.scanning: set[Path] = set()  # documents whose module is being scanned
+        # What each open document was last told: (version, diagnostics).
+        self.last_published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
 
     @property
     def options(self) -> CheckOptions:
@@ -108,9 +115,11 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
 
 
 def create_server() -> ModlspServer:
-    from modlsp.lsp import diagnostics, features
+    from modlsp.lsp import diagnostics, features, modules, navigation
 
     server = ModlspServer()
     diagnostics.register(server)
     features.register(server)
+    modules.register(server)
+    navigation.register(server)
     return server

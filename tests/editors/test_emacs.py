@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .conftest import MAIN_GO
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).parent / "emacs" / "eglot-e2e.el"
 
@@ -38,13 +40,13 @@ def readme_eglot_config() -> str:
     return block.group(1)
 
 
-def test_eglot_with_the_readme_config(tmp_path: Path) -> None:
+def test_eglot_with_the_readme_config(tmp_path: Path, gomodcache: Path) -> None:
     emacs = shutil.which("emacs")
     assert emacs, "emacs is not installed: run tests/editors/install-tools"
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "go.mod").write_text(GO_MOD)
-    (workspace / "main.go").write_text('package main\n\nfunc main() { println("hi") }\n')
+    (workspace / "main.go").write_text(MAIN_GO)
     config = tmp_path / "config.el"
     # Debian's elpa packages (eglot, go-mode) are activated by package.el, as in a user's init.
     config.write_text("(require 'package)\n(package-initialize)\n" + readme_eglot_config())
@@ -54,6 +56,7 @@ def test_eglot_with_the_readme_config(tmp_path: Path) -> None:
         # The README's "modlsp" is this checkout's server.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(tmp_path),
+        "GOMODCACHE": str(gomodcache),
     }
     command = ["timeout", "90", emacs, "--batch", "-l", str(config), "-l", str(SCRIPT)]
     result = subprocess.run(

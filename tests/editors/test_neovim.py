@@ -14,10 +14,13 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .conftest import MAIN_GO
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "editors" / "nvim"
@@ -103,11 +106,16 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     (root / "go.mod").write_text(BROKEN_GOMOD, encoding="utf-8")
-    (root / "main.go").write_text("package main\n\nfunc main() {}\n", encoding="utf-8")
+    (root / "main.go").write_text(MAIN_GO, encoding="utf-8")
     return root
 
 
-def run_scenario(scenario: str, project: Path) -> dict[str, Any]:
+@pytest.fixture
+def run(gomodcache: Path) -> Callable[[str, Path], dict[str, Any]]:
+    return lambda scenario, project: run_scenario(scenario, project, gomodcache)
+
+
+def run_scenario(scenario: str, project: Path, gomodcache: Path) -> dict[str, Any]:
     home = project.parent / "nvim-home"
     report = project.parent / f"{scenario}.json"
     env = isolated_env(home)
@@ -116,6 +124,7 @@ def run_scenario(scenario: str, project: Path) -> dict[str, Any]:
         MODLSP_TEST_PLUGIN=str(PLUGIN),
         MODLSP_TEST_PROJECT=str(project),
         MODLSP_TEST_PYTHON=sys.executable,
+        GOMODCACHE=str(gomodcache),
     )
     argv = ["timeout", "-k", "5", str(TIMEOUT_S), find_nvim(), "--headless", "-n", "-i", "NONE"]
     argv += ["-u", str(SCRIPTS / f"{scenario}.lua")]
@@ -144,8 +153,10 @@ def warnings_shown(data: dict[str, Any]) -> list[Any]:
     return data["notifications"] + data["show_messages"] + data["ui_select"]
 
 
-def test_setup_diagnostics_and_quick_fix(project: Path) -> None:
-    data = run_scenario("setup", project)
+def test_setup_diagnostics_and_quick_fix(
+    project: Path, run: Callable[[str, Path], dict[str, Any]]
+) -> None:
+    data = run("setup", project)
 
     assert data["filetype"] == "gomod"
     assert data["diagnostics"] == [UNKNOWN_DIRECTIVE, NONCANONICAL]
@@ -168,8 +179,10 @@ def test_setup_diagnostics_and_quick_fix(project: Path) -> None:
     assert warnings_shown(data) == []
 
 
-def test_runtimepath_without_setup_attaches_to_gomod_and_go(project: Path) -> None:
-    data = run_scenario("runtimepath", project)
+def test_runtimepath_without_setup_attaches_to_gomod_and_go(
+    project: Path, run: Callable[[str, Path], dict[str, Any]]
+) -> None:
+    data = run("runtimepath", project)
 
     # plugin/modlsp.lua defines the commands without loading the modlsp module.
     assert data["commands"] == {
@@ -189,8 +202,8 @@ def test_runtimepath_without_setup_attaches_to_gomod_and_go(project: Path) -> No
     assert warnings_shown(data) == []
 
 
-def test_checkhealth(project: Path) -> None:
-    data = run_scenario("health", project)
+def test_checkhealth(project: Path, run: Callable[[str, Path], dict[str, Any]]) -> None:
+    data = run("health", project)
 
     healthy = "\n".join(data["healthy"])
     for expected in (
@@ -220,8 +233,8 @@ def test_checkhealth(project: Path) -> None:
     assert "server version" not in missing, missing
 
 
-def test_user_commands(project: Path) -> None:
-    data = run_scenario("commands", project)
+def test_user_commands(project: Path, run: Callable[[str, Path], dict[str, Any]]) -> None:
+    data = run("commands", project)
 
     assert data["before_any_client"] == [
         {
@@ -272,8 +285,10 @@ def test_user_commands(project: Path) -> None:
     assert data["show_messages"] == []
 
 
-def test_bad_setup_options_are_reported_not_raised(project: Path) -> None:
-    data = run_scenario("bad_setup", project)
+def test_bad_setup_options_are_reported_not_raised(
+    project: Path, run: Callable[[str, Path], dict[str, Any]]
+) -> None:
+    data = run("bad_setup", project)
 
     assert data["setup_results"] == [[True], [True]]
     assert data["setup_notifications"] == [

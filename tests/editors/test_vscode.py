@@ -32,6 +32,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import MAIN_GO
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
 DRIVER = Path(__file__).resolve().parent / "vscode" / "e2e.mjs"
@@ -53,7 +55,6 @@ requre golang.org/x/text v0.14.0
 require golang.org/x/mod v0.17
 """
 FIXED_GOMOD = BROKEN_GOMOD.replace("requre ", "require ")
-MAIN_GO = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n'
 BAD_SERVER_PATH = "/nonexistent/modlsp"
 
 UNKNOWN_DIRECTIVE = {
@@ -168,7 +169,9 @@ def vsix(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report(vsix: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def report(
+    vsix: Path, tmp_path_factory: pytest.TempPathFactory, gomodcache: Path
+) -> Iterator[dict[str, Any]]:
     """Runs the end-to-end driver once against a fresh code-server; yields its report."""
     tools = tool_paths()
     base = tmp_path_factory.mktemp("vscode-e2e")
@@ -213,6 +216,7 @@ def report(vsix: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dic
         "XDG_CONFIG_HOME": str(dirs["config"]),
         "XDG_DATA_HOME": str(dirs["data"]),
         "TMPDIR": str(dirs["tmp"]),
+        "GOMODCACHE": str(gomodcache),
     }
     common = ["--user-data-dir", str(dirs["user"]), "--extensions-dir", str(dirs["extensions"])]
     run(

@@ -7,6 +7,7 @@ differ); the fixture only picks the editor and shuts the server down afterwards.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 import pytest
@@ -18,7 +19,11 @@ from .support import EDITORS, TIMEOUT, ModClient, make_client
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "modlsp"], client_factory=make_client
+        server_command=[sys.executable, "-m", "modlsp"],
+        client_factory=make_client,
+        # No module cache: what a go.mod is judged against must not depend on the machine.
+        # Tests that need one run their own server (test_lsp_modules.py).
+        server_env={**os.environ, "GOMODCACHE": "/nonexistent/modcache"},
     ),
     params=EDITORS,
 )

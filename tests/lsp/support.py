@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class ModClient(LanguageClient):
         self.encoding: str = types.PositionEncodingKind.Utf16
         self.published: list[types.PublishDiagnosticsParams] = []
         self._publication = asyncio.Event()
+        self.registrations: list[types.Registration] = []
 
     def record(self, params: types.PublishDiagnosticsParams) -> None:
         self.diagnostics[params.uri] = params.diagnostics
@@ -87,15 +88,36 @@ class ModClient(LanguageClient):
                 f"(version, count) published since: {seen}"
             ) from None
 
+    async def until(
+        self,
+        uri: str,
+        wanted: Callable[[Sequence[types.Diagnostic]], bool],
+        *,
+        since: int,
+    ) -> types.PublishDiagnosticsParams:
+        """The first publication for `uri` after `since` whose diagnostics are `wanted`: for
+        results that arrive when background work (the workspace scan) lands."""
+        index = since
+        while True:
+            params = await self.next_diagnostics(uri, since=index)
+            index = self.published.index(params, index) + 1
+            if wanted(params.diagnostics):
+                return params
+
 
 def _record(client: ModClient, params: types.PublishDiagnosticsParams) -> None:
     client.record(params)
+
+
+def _register_capability(client: ModClient, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
 
 
 def make_client() -> ModClient:
     client = ModClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record
+    features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
     register_lsp_features(client, features)
     return client
 
@@ -109,14 +131,37 @@ def capabilities(editor: str, position_encodings: Any = KEEP) -> types.ClientCap
     return caps
 
 
+# The requirement checks judge a go.mod against its module's Go files once the background
+# scan of the workspace lands. Tests of one file's checks turn them off, so that the scan
+# finishing mid-test cannot add diagnostics; test_lsp_modules.py tests them.
+MODULE_CODES = [
+    "unused-requirement",
+    "should-be-direct",
+    "should-be-indirect",
+    "missing-requirement",
+    "requirement-below-selected",
+    "tidy-incomplete",
+]
+
+
 async def start(
-    client: ModClient, options: Any = None, *, position_encodings: Any = KEEP
+    client: ModClient,
+    options: Any = None,
+    *,
+    position_encodings: Any = KEEP,
+    module_checks: bool = False,
+    root: Path | None = None,
 ) -> types.InitializeResult:
     """initialize + initialized with the editor's capabilities; remembers the encoding."""
+    if not module_checks:
+        options = dict(options or {})
+        options["disabledCodes"] = [*options.get("disabledCodes", []), *MODULE_CODES]
+    folders = [types.WorkspaceFolder(uri=root.as_uri(), name=root.name)] if root else None
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(client.editor, position_encodings),
             initialization_options=options,
+            workspace_folders=folders,
         )
     )
     client.encoding = str(result.capabilities.position_encoding or types.PositionEncodingKind.Utf16)

@@ -203,16 +203,17 @@ async def test_go_work_rejects_go_mod_directives(client: ModClient, tmp_path):
     )
 
 
-async def test_go_sources_are_left_alone(client: ModClient, tmp_path):
-    """Editors send .go files too (language "go"): until the imports features exist, the
-    server neither reports on them nor answers requests about them as if they were go.mod."""
+async def test_go_sources_get_only_import_diagnostics(client: ModClient, tmp_path):
+    """Editors send .go files too (language "go"): the server judges their imports, and
+    answers no go.mod request (formatting, outline, hover) about them as if they were go.mod."""
     await start(client)
     since = client.mark()
     source = open_doc(client, tmp_path / "main.go", "package main\n\nfunc main() {}\n")
     mod = open_doc(client, tmp_path / "go.mod", TWO_PROBLEMS)
-    # Opened first and analysed at once: a publication for main.go would come first.
-    await client.next_diagnostics(mod.uri, since=since)
-    assert [p.uri for p in client.published[since:]] == [mod.uri]
+    published = await client.next_diagnostics(source.uri, since=since)
+    assert list(published.diagnostics) == []
+    published = await client.next_diagnostics(mod.uri, since=since)
+    assert codes(published.diagnostics) == ["unknown-directive", "noncanonical-version"]
 
     whole = rng(0, 0, 3, 0)
     formatting = await client.text_document_formatting_async(
@@ -234,4 +235,5 @@ async def test_go_sources_are_left_alone(client: ModClient, tmp_path):
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=source.identifier, position=pos(0, 0))
     )
-    assert (formatting, symbols, actions, hover) == (None, None, None, None)
+    assert (formatting, symbols, hover) == (None, None, None)
+    assert actions is not None and list(actions) == []  # no problem in main.go, no fix
