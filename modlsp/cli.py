@@ -208,7 +208,7 @@ def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
         yield file, findings(str(file), data, problems)
         if judgement is None:
             continue
-        for go_file, file_problems in sorted(judgement.file_problems.items()):
+        for go_file, file_problems in sorted(judgement.file_problems().items()):
             source = _read(go_file)
             if source is not None:
                 yield go_file, findings(_relative_to(go_file, root, file), source, file_problems)

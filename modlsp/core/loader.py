@@ -10,8 +10,9 @@ replacement directories), once.
 from __future__ import annotations
 
 import enum
+import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,14 @@ _MAX_HEAD_BYTES = 256 << 10
 class PackageImports:
     imports: tuple[str, ...]  # of the non-test files that are in the build
     test_imports: tuple[str, ...]  # of the _test.go files that are in the build
+    # The same without standard-library paths: what the loader follows (computed once, as
+    # the loader walks thousands of packages on every judgement).
+    deps: tuple[str, ...] = field(init=False, compare=False)
+    test_deps: tuple[str, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "deps", tuple(p for p in self.imports if not is_std(p)))
+        object.__setattr__(self, "test_deps", tuple(p for p in self.test_imports if not is_std(p)))
 
     @classmethod
     def of(cls, files: Iterable[tuple[str, GoSource]]) -> PackageImports:
@@ -49,6 +58,7 @@ def is_std(path: str) -> bool:
     return "." not in path.partition("/")[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_module_import(path: str) -> bool:
     """Imports that a module must provide: not std, not cgo's "C", not relative, valid."""
     return not is_std(path) and check_import_path(path) is None
@@ -69,16 +79,32 @@ class MainModule:
         return None
 
 
+Resolutions = dict[str, tuple["Resolved", PackageImports, bool]]
+_KEPT_RESOLUTIONS = 8  # build lists whose resolutions are remembered
+
+
 class DirectoryReader:
     """Packages of dependency source trees, each directory read once (the module cache is
-    immutable; a replacement directory is re-read after `forget`)."""
+    immutable; a replacement directory is re-read after `forget`), and the resolutions of
+    dependency import paths per build list, which edits to the main module's files do not
+    change."""
 
     def __init__(self) -> None:
         self._packages: dict[Path, PackageImports | None] = {}
+        self._resolutions: dict[Hashable, Resolutions] = {}
+
+    def resolutions(self, build_list: Hashable) -> Resolutions:
+        found = self._resolutions.get(build_list)
+        if found is None:
+            if len(self._resolutions) >= _KEPT_RESOLUTIONS:
+                self._resolutions.pop(next(iter(self._resolutions)))
+            found = self._resolutions[build_list] = {}
+        return found
 
     def forget(self, under: Path) -> None:
         for directory in [d for d in self._packages if d.is_relative_to(under)]:
             del self._packages[directory]
+        self._resolutions.clear()
 
     def package(self, directory: Path) -> PackageImports | None:
         """None when the directory holds no .go file (then it is no package)."""
@@ -164,6 +190,8 @@ class Resolver:
     roots: Mapping[str, str] = field(default_factory=dict)
     # Some import was not found among the roots, so the go command would load the full graph.
     used_graph: bool = False
+    # Dependency import paths resolved before over the same build list (see DirectoryReader).
+    memo: Resolutions = field(default_factory=dict)
 
     def resolve(self, import_path: str) -> tuple[Resolved, PackageImports]:
         rel = self.main.package_dir(import_path)
@@ -174,12 +202,20 @@ class Resolver:
             found = self._local_package(self.main.dir, rel)
             if found is not None:
                 return Resolved(Resolution.MAIN), found
+        remembered = self.memo.get(import_path)
+        if remembered is not None:
+            resolved, imports, used_graph = remembered
+            self.used_graph |= used_graph
+            return resolved, imports
+        used_graph = False
         if self.roots:
-            resolved = self._among(import_path, self._candidates(import_path, self.roots))
-            if resolved[0].kind is Resolution.MODULE:
-                return resolved
-            self.used_graph = True
-        return self._among(import_path, self._candidates(import_path, self.graph.selected))
+            result = self._among(import_path, self._candidates(import_path, self.roots))
+            used_graph = result[0].kind is not Resolution.MODULE
+        if not self.roots or used_graph:
+            result = self._among(import_path, self._candidates(import_path, self.graph.selected))
+        self.used_graph |= used_graph
+        self.memo[import_path] = (*result, used_graph)
+        return result
 
     def _among(self, import_path: str, candidates: list[ModVer]) -> tuple[Resolved, PackageImports]:
         providers: list[tuple[ModVer, PackageImports]] = []
@@ -233,16 +269,11 @@ def load(resolver: Resolver, closes_over_tests: bool) -> Loaded:
     """cmd/go's loader for the `all` pattern with tests, as `go mod tidy` runs it."""
     main = resolver.main
     loaded = Loaded()
+    packages = loaded.packages
+    # A main module path without a dot looks like the standard library's: follow every import.
+    everything = is_std(main.path)
     # (import path, in "all"); a package found again as part of "all" is processed again.
     queue: list[tuple[str, bool]] = []
-
-    def reach(path: str, in_all: bool) -> None:
-        if not is_module_import(path) and resolver.main.package_dir(path) is None:
-            return
-        package = loaded.packages.get(path)
-        if package is None or (in_all and not package.in_all):
-            queue.append((path, in_all))
-
     for rel in sorted(main.packages):
         path = main.path if rel == "." else f"{main.path}/{rel}"
         queue.append((path, True))
@@ -250,21 +281,28 @@ def load(resolver: Resolver, closes_over_tests: bool) -> Loaded:
     queue.extend((tool, True) for tool in main.tools if is_module_import(tool))
     while queue:
         path, in_all = queue.pop()
-        package = loaded.packages.get(path)
+        package = packages.get(path)
         if package is None:
+            if not is_module_import(path) and main.package_dir(path) is None:
+                continue  # malformed, relative, or a standard package
             resolved, imports = resolver.resolve(path)
             package = Package(path, resolved, imports)
-            loaded.packages[path] = package
+            packages[path] = package
         elif package.in_all or not in_all:
             continue  # processed already, with at least these flags
-        package.in_all = package.in_all or in_all
-        is_main = package.resolved.kind is Resolution.MAIN
-        for imported in package.imports.imports:
-            reach(imported, package.in_all)
-        if package.in_all and not package.tests_loaded:
+        package.in_all = in_all = package.in_all or in_all
+        found = package.imports
+        for imported in found.imports if everything else found.deps:
+            known = packages.get(imported)
+            if known is None or (in_all and not known.in_all):
+                queue.append((imported, in_all))
+        if in_all and not package.tests_loaded:
             package.tests_loaded = True
-            for imported in package.imports.test_imports:
-                reach(imported, is_main or closes_over_tests)
+            test_in_all = closes_over_tests or package.resolved.kind is Resolution.MAIN
+            for imported in found.test_imports if everything else found.test_deps:
+                known = packages.get(imported)
+                if known is None or (test_in_all and not known.in_all):
+                    queue.append((imported, test_in_all))
     for package in list(loaded.packages.values()):
         if package.resolved.kind is not Resolution.MAIN:
             continue

@@ -55,6 +55,7 @@ def summarize(data: bytes) -> Summary:
 
 
 _CACHE_SUMMARIES: dict[tuple[Path, ModVer], Summary] = {}
+_DIRECTORY_SUMMARIES: dict[tuple[Path, int, int], Summary] = {}
 _MAX_CACHE_SUMMARIES = 50_000
 
 
@@ -96,6 +97,11 @@ class Summaries:
     def summary(self, m: ModVer) -> Summary | None:
         if m in self._summaries:
             return self._summaries[m]
+        target = self.replacement(m)
+        if target is not None and target.is_directory:
+            result = self._directory_summary(target.path)
+            self._summaries[m] = result
+            return result
         result = self._cached(m)
         if result is None:
             data = self._gomod(m)
@@ -103,16 +109,26 @@ class Summaries:
         self._summaries[m] = result
         return result
 
+    def _directory_summary(self, directory: str) -> Summary | None:
+        """A replacement directory's go.mod, parsed again only when it changed on disk."""
+        gomod = Path(directory, "go.mod")
+        try:
+            stat = gomod.stat()
+            key = (gomod, stat.st_mtime_ns, stat.st_size)
+            found = _DIRECTORY_SUMMARIES.get(key)
+            if found is None:
+                if stat.st_size > MAX_GOMOD_BYTES:
+                    return None
+                found = summarize(gomod.read_bytes())
+                if len(_DIRECTORY_SUMMARIES) >= _MAX_CACHE_SUMMARIES:
+                    _DIRECTORY_SUMMARIES.clear()
+                _DIRECTORY_SUMMARIES[key] = found
+            return found
+        except OSError:
+            return None
+
     def _gomod(self, m: ModVer) -> bytes | None:
         target = self.replacement(m)
-        if target is not None and target.is_directory:
-            gomod = Path(target.path, "go.mod")
-            try:
-                if gomod.stat().st_size > MAX_GOMOD_BYTES:
-                    return None
-                return gomod.read_bytes()
-            except OSError:
-                return None
         if self.cache is None:
             return None
         if target is not None:

@@ -20,10 +20,36 @@ from modlsp.core.tidycheck import problems as tidy_problems
 
 @dataclass(slots=True)
 class Judgement:
+    index: ModuleIndex
     model: ModFile
     plan: TidyPlan | None  # None when the go.mod has errors or no module path
     gomod_problems: list[Problem] = field(default_factory=list)
-    file_problems: dict[Path, list[Problem]] = field(default_factory=dict)
+    _files: dict[Path, list[Problem]] = field(default_factory=dict)
+
+    def problems_in(self, file: Path) -> list[Problem]:
+        """The import problems of one Go file of the module (computed when first asked: the
+        server needs them for open files only)."""
+        if self.plan is None:
+            return []
+        found = self._files.get(file)
+        if found is None:
+            source = self.index.source(file)
+            found = (
+                []
+                if source is None
+                else import_problems(source, self.plan, self.model, self.index.module.gomod)
+            )
+            self._files[file] = found
+        return found
+
+    def file_problems(self) -> dict[Path, list[Problem]]:
+        """Every Go file of the module that has import problems, with them."""
+        out = {}
+        for file, _ in self.index.files():
+            found = self.problems_in(file)
+            if found:
+                out[file] = found
+        return out
 
 
 def judge(
@@ -36,11 +62,6 @@ def judge(
     module = index.module
     model = model or read(gomod_data, FileKind.GOMOD, str(module.gomod))
     if model.module is None or model.has_errors:
-        return Judgement(model, None)
+        return Judgement(index, model, None)
     tidy = plan(model.module.path, module.dir, model, index.packages(), cache, reader)
-    result = Judgement(model, tidy, tidy_problems(model, tidy))
-    for file, source in index.files():
-        found = import_problems(source, tidy, model, module.gomod)
-        if found:
-            result.file_problems[file] = found
-    return result
+    return Judgement(index, model, tidy, tidy_problems(model, tidy))

@@ -103,7 +103,14 @@ def plan(
     added_for: dict[str, ModVer] = {}
     for _ in range(_MAX_ROUNDS):
         graph = build_graph(_modvers(roots), pruned, summaries, excluded)
-        resolver = Resolver(main, graph, summaries, reader, roots if pruned else {})
+        build_list = (
+            main_dir,
+            tuple(sorted(roots.items())) if pruned else (),
+            tuple(sorted(graph.selected.items())),
+            tuple(sorted(summaries.replaces.items())),
+        )
+        memo = reader.resolutions(build_list)
+        resolver = Resolver(main, graph, summaries, reader, roots if pruned else {}, memo=memo)
         loaded = load(resolver, closes_over_tests)
         if pruned:
             consistent = _consistent_roots(roots, loaded, graph, resolver.used_graph, summaries)
@@ -228,6 +235,10 @@ def _pruned_roots(
         queued.add((package.path, False))
     graph = build_graph(_modvers(roots), True, summaries, excluded)
     unknown = set(graph.unknown)
+    if not any(_needs_root(p, roots, graph) for p in loaded.external() if not p.in_all):
+        # Adding roots only raises selected versions: when no package outside `all` wants one
+        # now, none will at any depth, and the walk below would add nothing.
+        return _modvers(roots), unknown
     while level:
         following: list[tuple[Package, bool]] = []
         grew = False
@@ -252,6 +263,15 @@ def _pruned_roots(
             unknown |= graph.unknown
         level = following
     return _modvers(roots), unknown
+
+
+def _needs_root(package: Package, roots: Mapping[str, str], graph: Graph) -> bool:
+    module = package.resolved.module
+    return (
+        module is not None
+        and module.path not in roots
+        and semver.compare(graph.selected_version(module.path), module.version) < 0
+    )
 
 
 def _unpruned_roots(loaded: Loaded, summaries: Summaries) -> tuple[list[ModVer], set[ModVer]]:

@@ -71,13 +71,18 @@ def changes(model: ModFile, plan: TidyPlan) -> list[Change]:
 
 
 def _surely_unused(plan: TidyPlan, path: str) -> bool:
-    """No package tidy loads can come from `path`: none of the loaded or unresolved import
-    paths lies in it, and every loaded package's imports were read."""
+    """No package tidy loads can come from `path`: every loaded package's imports were read,
+    and each import path that lies in `path` is provided by another module (so `path`, whose
+    source was searched, has no such package)."""
     prefix = path + "/"
     for package in plan.loaded.packages.values():
-        if package.resolved.kind is Resolution.UNKNOWN:
+        kind = package.resolved.kind
+        if kind is Resolution.UNKNOWN:
             return False
-        if package.path == path or package.path.startswith(prefix):
+        if package.path != path and not package.path.startswith(prefix):
+            continue
+        module = package.resolved.module
+        if kind is not Resolution.MODULE or module is None or module.path == path:
             return False
     return True
 

@@ -271,7 +271,7 @@ def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProbl
     if judgement is None:
         return None
     if is_go_source(uri, language_id):
-        found = judgement.file_problems.get(path, [])
+        found = judgement.problems_in(path)
     elif path == state.gomod and kind_for_document(path.name, language_id) is not None:
         found = judgement.gomod_problems
     else:
