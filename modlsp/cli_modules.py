@@ -9,6 +9,7 @@ from pathlib import Path
 
 from modlsp.core import modcache
 from modlsp.core.edits import unified_diff
+from modlsp.core.gowork import workspace_modules
 from modlsp.core.index import ModuleIndex
 from modlsp.core.loader import DirectoryReader
 from modlsp.core.modcache import ModuleCache
@@ -31,7 +32,8 @@ _READER = DirectoryReader()
 
 def judge_module(module: Module, gomod_data: bytes) -> Judgement:
     index = ModuleIndex.scan_disk(module)
-    return judge(index, gomod_data, module_cache(), _READER)
+    workspace = workspace_modules(module.dir)
+    return judge(index, gomod_data, module_cache(), _READER, workspace=workspace)
 
 
 def module_of_gomod(gomod: Path) -> Module | None:

@@ -6,6 +6,7 @@ packages under a stale path (an old major suffix, or the path the module had bef
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from modlsp.core.gosource import GoSource, Import
@@ -17,20 +18,28 @@ from modlsp.core.tidy import TidyPlan
 from modlsp.core.tidycheck import Change, ChangeKind, change_edits
 
 
-def import_problems(source: GoSource, plan: TidyPlan, model: ModFile, gomod: Path) -> list[Problem]:
+def import_problems(
+    source: GoSource,
+    plan: TidyPlan,
+    model: ModFile,
+    gomod: Path,
+    workspace: Mapping[str, Path] | None = None,
+) -> list[Problem]:
     """Problems for one Go file of the plan's main module; none for a file outside the build
     (`//go:build ignore`), whose imports the go command does not resolve."""
     if source.excluded or model.has_errors:
         return []
     out: list[Problem] = []
     for imported in source.imports:
-        problem = _judge(imported, plan, model, gomod)
+        problem = _judge(imported, plan, model, gomod, workspace or {})
         if problem is not None:
             out.append(problem)
     return out
 
 
-def _judge(imported: Import, plan: TidyPlan, model: ModFile, gomod: Path) -> Problem | None:
+def _judge(
+    imported: Import, plan: TidyPlan, model: ModFile, gomod: Path, workspace: Mapping[str, Path]
+) -> Problem | None:
     path = imported.path
     main = plan.main
     if not is_module_import(path) and main.package_dir(path) is None:
@@ -49,7 +58,7 @@ def _judge(imported: Import, plan: TidyPlan, model: ModFile, gomod: Path) -> Pro
             "ambiguous-import",
             f"ambiguous import: found package {path} in multiple modules: {found}",
         )
-    if kind is not Resolution.MISSING:
+    if kind is not Resolution.MISSING or _in_workspace(path, workspace):
         return None
     own = _own_package_path(path, plan)
     if own is not None:
@@ -76,6 +85,22 @@ def _judge(imported: Import, plan: TidyPlan, model: ModFile, gomod: Path) -> Pro
         title = f"Add requirement {provider.path} {provider.version}"
         fixes.insert(0, Fix(title, edits, preferred=True, target=gomod))
     return Problem(imported.span, Severity.ERROR, code, message, tuple(fixes))
+
+
+def _in_workspace(path: str, workspace: Mapping[str, Path]) -> bool:
+    """A package of a module the governing go.work uses: the build finds it there (go mod
+    tidy still wants a requirement, which the go.mod's own diagnostics say)."""
+    prefix = path
+    while True:
+        directory = workspace.get(prefix)
+        if directory is not None:
+            rest = path[len(prefix) + 1 :]
+            package = directory / rest if rest else directory
+            return package.is_dir() and any(package.glob("*.go"))
+        slash = prefix.rfind("/")
+        if slash < 0:
+            return False
+        prefix = prefix[:slash]
 
 
 def _rewrite(imported: Import, path: str) -> Edit:

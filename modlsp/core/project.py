@@ -4,6 +4,7 @@ open documents) and in when they call it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ class Judgement:
     model: ModFile
     plan: TidyPlan | None  # None when the go.mod has errors or no module path
     gomod_problems: list[Problem] = field(default_factory=list)
+    # The modules of the go.work governing this one: their packages need no requirement to build.
+    workspace: Mapping[str, Path] = field(default_factory=dict)
     _files: dict[Path, list[Problem]] = field(default_factory=dict)
 
     def problems_in(self, file: Path) -> list[Problem]:
@@ -37,7 +40,9 @@ class Judgement:
             found = (
                 []
                 if source is None
-                else import_problems(source, self.plan, self.model, self.index.module.gomod)
+                else import_problems(
+                    source, self.plan, self.model, self.index.module.gomod, self.workspace
+                )
             )
             self._files[file] = found
         return found
@@ -58,10 +63,11 @@ def judge(
     cache: ModuleCache | None,
     reader: DirectoryReader | None = None,
     model: ModFile | None = None,
+    workspace: Mapping[str, Path] | None = None,
 ) -> Judgement:
     module = index.module
     model = model or read(gomod_data, FileKind.GOMOD, str(module.gomod))
     if model.module is None or model.has_errors:
         return Judgement(index, model, None)
     tidy = plan(model.module.path, module.dir, model, index.packages(), cache, reader)
-    return Judgement(index, model, tidy, tidy_problems(model, tidy))
+    return Judgement(index, model, tidy, tidy_problems(model, tidy), dict(workspace or {}))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.gowork import workspace_modules
 from modlsp.core.index import ModuleIndex, read_head
 from modlsp.core.loader import DirectoryReader
 from modlsp.core.modcache import ModuleCache
@@ -25,6 +26,8 @@ _SKIPPED_DIRS = frozenset({"testdata", "vendor"})
 class ModuleState:
     index: ModuleIndex
     judgement: Judgement | None = None  # None: to be computed
+    # The modules of the go.work governing this one (read at each scan of its folder).
+    workspace: dict[str, Path] = field(default_factory=dict)
 
     @property
     def dir(self) -> Path:
@@ -42,11 +45,14 @@ class Scan:
     folder: Path
     layout: Layout
     indexes: list[ModuleIndex]
+    workspaces: dict[Path, dict[str, Path]]  # module dir -> its go.work's modules
 
 
 def scan_folder(folder: Path) -> Scan:
     layout = discover(folder)
-    return Scan(layout.root, layout, [ModuleIndex.scan_disk(m) for m in layout.modules])
+    indexes = [ModuleIndex.scan_disk(m) for m in layout.modules]
+    workspaces = {m.dir: workspace_modules(m.dir) for m in layout.modules}
+    return Scan(layout.root, layout, indexes, workspaces)
 
 
 @dataclass(slots=True)
@@ -69,7 +75,7 @@ class Session:
             del self.modules[directory]
         installed = []
         for index in scan.indexes:
-            state = ModuleState(index)
+            state = ModuleState(index, workspace=scan.workspaces.get(index.module.dir, {}))
             self.modules[index.module.dir] = state
             installed.append(state)
         for path, data in self.open_go.items():
@@ -134,7 +140,9 @@ class Session:
                 data = read_head(state.gomod)
             if data is None:
                 return None
-            state.judgement = judge(state.index, data, self.cache, self.reader)
+            state.judgement = judge(
+                state.index, data, self.cache, self.reader, workspace=state.workspace
+            )
         return state.judgement
 
 

@@ -94,3 +94,28 @@ def test_tidy_outside_a_module_is_a_usage_error(tmp_path: Path, gomodcache: Path
     result = run("tidy", str(tmp_path), cwd=tmp_path, gomodcache=gomodcache)
     assert result.returncode == 2
     assert "go.mod: cannot read: No such file or directory" in result.stderr
+
+
+def test_imports_of_go_work_modules_build_without_a_requirement(
+    tmp_path: Path, gomodcache: Path
+) -> None:
+    """In workspace mode the go command builds a's import of b's package from ./b, so the Go
+    file has no problem; go mod tidy (which ignores go.work) would still want a requirement,
+    and cannot find b in the module cache: the go.mod says so, once."""
+    write_files(
+        tmp_path,
+        {
+            "go.work": "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
+            "a/go.mod": gomod("example.com/a"),
+            "a/main.go": go_file("main", "example.com/b/pkg", "example.com/b/nopkg"),
+            "b/go.mod": gomod("example.com/b"),
+            "b/pkg/pkg.go": go_file("pkg"),
+        },
+    )
+    result = run("check", ".", cwd=tmp_path, gomodcache=gomodcache)
+    assert result.stdout.splitlines() == [
+        "a/go.mod:1:8: information: requirements checked only in part: no module in the module "
+        "cache provides example.com/b/nopkg, example.com/b/pkg [tidy-incomplete]",
+        "a/main.go:5:2: error: no required module provides package example.com/b/nopkg "
+        "[missing-module-import]",
+    ]
