@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from modlsp.core.goenv import go_env
 
 log = logging.getLogger(__name__)
 
@@ -146,20 +146,13 @@ def parse_table(source: str, origin: str) -> GodebugTable | None:
 
 def load_installed(go: str | None = None, timeout: float = 10.0) -> GodebugTable:
     """The installed Go's table (runs `go env GOROOT` once); the built-in one if unavailable."""
-    executable = go or shutil.which("go")
-    if executable is None:
+    goroot = go_env("GOROOT", go, timeout)
+    if not goroot:
         return BUILTIN
     try:
-        goroot = subprocess.run(
-            [executable, "env", "GOROOT"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        ).stdout.strip()
         path = Path(goroot, "src", "internal", "godebugs", "table.go")
         table = parse_table(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, subprocess.SubprocessError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError) as err:
         log.info("using the built-in GODEBUG table: %s", err)
         return BUILTIN
     return table or BUILTIN

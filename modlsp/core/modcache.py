@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from modlsp.core import semver
+from modlsp.core.goenv import go_env
 from modlsp.core.modpath import escape_path, escape_version, unescape_version
 
 log = logging.getLogger(__name__)
@@ -89,21 +88,9 @@ def locate(go: str | None = None, timeout: float = 10.0) -> Path | None:
     configured = os.environ.get("GOMODCACHE")
     if configured:
         return Path(configured)
-    executable = go or shutil.which("go")
-    if executable is not None:
-        try:
-            value = subprocess.run(
-                [executable, "env", "GOMODCACHE"],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError) as err:
-            log.info("go env GOMODCACHE failed: %s", err)
-        else:
-            if value:
-                return Path(value)
+    value = go_env("GOMODCACHE", go, timeout)
+    if value:
+        return Path(value)
     gopath = os.environ.get("GOPATH", "").split(os.pathsep)[0]
     if gopath:
         return Path(gopath, "pkg", "mod")

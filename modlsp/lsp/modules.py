@@ -18,6 +18,7 @@ from modlsp.core import modcache
 from modlsp.core.analysis import kind_for_document
 from modlsp.core.modcache import ModuleCache
 from modlsp.core.problems import Problem
+from modlsp.core.project import Judgement
 from modlsp.core.session import ModuleState, scan_folder
 from modlsp.lsp.server import ModlspServer
 
@@ -259,8 +260,8 @@ class ModuleProblems:
     problems: list[Problem]
 
 
-def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProblems | None:
-    """The module judgement's problems for a go.mod or Go file; None before the scan."""
+def judged(ls: ModlspServer, uri: str) -> tuple[Path, ModuleState, Judgement] | None:
+    """The file, its module and the module's judgement; None before the scan found it."""
     path = uri_path(uri)
     if path is None:
         return None
@@ -270,6 +271,15 @@ def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProbl
     judgement = ls.session.judge(state)
     if judgement is None:
         return None
+    return path, state, judgement
+
+
+def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProblems | None:
+    """The module judgement's problems for a go.mod or Go file; None before the scan."""
+    found_module = judged(ls, uri)
+    if found_module is None:
+        return None
+    path, state, judgement = found_module
     if is_go_source(uri, language_id):
         found = judgement.problems_in(path)
     elif path == state.gomod and kind_for_document(path.name, language_id) is not None:

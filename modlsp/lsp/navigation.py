@@ -23,16 +23,10 @@ def register(server: ModlspServer) -> None:
 
 
 def _judged(ls: ModlspServer, uri: str) -> tuple[Path, ModuleState, Judgement] | None:
-    path = modules.uri_path(uri)
-    if path is None:
+    found = modules.judged(ls, uri)
+    if found is None or found[2].plan is None:
         return None
-    state = ls.session.module_of(path)
-    if state is None:
-        return None
-    judgement = ls.session.judge(state)
-    if judgement is None or judgement.plan is None:
-        return None
-    return path, state, judgement
+    return found
 
 
 def _mapper(ls: ModlspServer, uri: str) -> PositionMapper | None:
