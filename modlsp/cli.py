@@ -18,9 +18,9 @@ from modlsp.core.analysis import CheckOptions, analyze, kind_for_name
 from modlsp.core.edits import unified_diff
 from modlsp.core.formatter import format_model
 from modlsp.core.godebug import load_installed
-from modlsp.core.problems import Problem, Severity
+from modlsp.core.problems import Problem, Severity, reading_order
 from modlsp.core.text import LineIndex
-from modlsp.core.workspace import discover
+from modlsp.core.workspace import Module, discover
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -180,10 +180,13 @@ def _check(paths: list[str], output: str) -> int:
 def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
     """Findings per file: each go.mod and go.work (below a directory, or the file given), and
     the Go files of each module whose imports have problems."""
+    modules: dict[Path, Module] = {}  # by the go.mod's name as printed
     if root.is_dir():
         layout = discover(root)
-        relative = [f.relative_to(layout.root) for f in [m.gomod for m in layout.modules]]
-        relative += [f.relative_to(layout.root) for f in layout.workspaces]
+        for each in layout.modules:
+            modules[root / each.gomod.relative_to(layout.root)] = each
+        relative = [f.relative_to(layout.root) for f in layout.workspaces]
+        relative += [f.relative_to(root) for f in modules]
         # Named as the user named the directory; a go.mod among vendored code belongs to no
         # module anyone builds.
         files = [root / f for f in sorted(relative, key=_walk_order) if "vendor" not in f.parts]
@@ -198,13 +201,10 @@ def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
         problems = list(analysis.problems)
         judgement = None
         if file.name == "go.mod":
-            module = module_of_gomod(file)
+            module = modules.get(file) or module_of_gomod(file)
             if module is not None:
                 judgement = judge_module(module, data)
-                problems = sorted(
-                    problems + judgement.gomod_problems,
-                    key=lambda p: (p.span.start, p.severity, p.span.end),
-                )
+                problems = sorted(problems + judgement.gomod_problems, key=reading_order)
         yield file, findings(str(file), data, problems)
         if judgement is None:
             continue

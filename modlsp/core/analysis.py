@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from modlsp.core.checks import CheckOptions, run_checks
 from modlsp.core.modfile import FileKind, ModFile
-from modlsp.core.problems import Problem
+from modlsp.core.problems import Problem, reading_order
 from modlsp.core.reader import read
 
 __all__ = [
@@ -54,5 +54,5 @@ def analyze(
     """Parse and check one file; never raises on any input."""
     model = read(data, kind, name)
     problems = model.problems + run_checks(model, options or CheckOptions())
-    problems.sort(key=lambda p: (p.span.start, p.severity, p.span.end))
+    problems.sort(key=reading_order)
     return Analysis(model, tuple(problems))

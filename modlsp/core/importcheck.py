@@ -11,8 +11,8 @@ from pathlib import Path
 
 from modlsp.core.gosource import GoSource, Import
 from modlsp.core.loader import Resolution, is_module_import
-from modlsp.core.modfile import ModFile
-from modlsp.core.modpath import split_path_version
+from modlsp.core.modfile import ModFile, Require
+from modlsp.core.modpath import prefixes, split_path_version
 from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.tidy import TidyPlan
 from modlsp.core.tidycheck import Change, ChangeKind, change_edits
@@ -72,15 +72,15 @@ def _judge(
     fixes: list[Fix] = []
     message = f"no required module provides package {path}"
     code = "missing-module-import"
-    for required_path, required_version, rewritten in _other_majors(path, plan, model):
+    other = _other_major(path, plan, model)
+    if other is not None:
+        required, rewritten = other
         code = "wrong-major-import"
-        message += f"; go.mod requires {required_path} {required_version}"
+        message += f"; go.mod requires {required.path} {required.version}"
         fixes.append(Fix(f"Change the import to {rewritten}", (_rewrite(imported, rewritten),)))
-        break
     provider = plan.added_for.get(path)
     if provider is not None:
-        indirect = False
-        change = Change(ChangeKind.ADD, provider.path, provider.version, indirect, None)
+        change = Change(ChangeKind.ADD, provider.path, provider.version, False, None)
         edits = tuple(change_edits(model, [change]))
         title = f"Add requirement {provider.path} {provider.version}"
         fixes.insert(0, Fix(title, edits, preferred=True, target=gomod))
@@ -90,17 +90,13 @@ def _judge(
 def _in_workspace(path: str, workspace: Mapping[str, Path]) -> bool:
     """A package of a module the governing go.work uses: the build finds it there (go mod
     tidy still wants a requirement, which the go.mod's own diagnostics say)."""
-    prefix = path
-    while True:
+    for prefix in prefixes(path):
         directory = workspace.get(prefix)
         if directory is not None:
             rest = path[len(prefix) + 1 :]
             package = directory / rest if rest else directory
             return package.is_dir() and any(package.glob("*.go"))
-        slash = prefix.rfind("/")
-        if slash < 0:
-            return False
-        prefix = prefix[:slash]
+    return False
 
 
 def _rewrite(imported: Import, path: str) -> Edit:
@@ -114,8 +110,7 @@ def _own_package_path(path: str, plan: TidyPlan) -> str | None:
     main = plan.main
     base = split_path_version(main.path)
     last = base.prefix.rsplit("/", 1)[-1]
-    prefix = path
-    while True:
+    for prefix in prefixes(path):
         split = split_path_version(prefix)
         if split.ok and split.prefix.rsplit("/", 1)[-1] == last and prefix != main.path:
             rest = path[len(prefix) :]
@@ -124,29 +119,21 @@ def _own_package_path(path: str, plan: TidyPlan) -> str | None:
             moved = "." in prefix.partition("/")[0] and rel != "."
             if (same_module or moved) and rel in main.packages:
                 return main.path + rest
-        slash = prefix.rfind("/")
-        if slash < 0:
-            return None
-        prefix = prefix[:slash]
+    return None
 
 
-def _other_majors(path: str, plan: TidyPlan, model: ModFile) -> list[tuple[str, str, str]]:
-    """Required modules that are another major version of a module path `path` lies in, and
-    the import path of the same package in them when they provide it."""
-    out = []
-    prefix = path
-    while True:
+def _other_major(path: str, plan: TidyPlan, model: ModFile) -> tuple[Require, str] | None:
+    """A required module that is another major version of a module path `path` lies in and
+    provides the same package, with that package's import path in it."""
+    for prefix in prefixes(path):
         split = split_path_version(prefix)
-        if split.ok:
-            for r in model.requires:
-                other = split_path_version(r.path)
-                if r.path == prefix or other.prefix != split.prefix or not other.ok:
-                    continue
-                rewritten = r.path + path[len(prefix) :]
-                resolved, _ = plan.resolver.resolve(rewritten)
-                if resolved.kind is Resolution.MODULE:
-                    out.append((r.path, r.version, rewritten))
-        slash = prefix.rfind("/")
-        if slash < 0:
-            return out
-        prefix = prefix[:slash]
+        if not split.ok:
+            continue
+        for r in model.requires:
+            other = split_path_version(r.path)
+            if r.path == prefix or other.prefix != split.prefix or not other.ok:
+                continue
+            rewritten = r.path + path[len(prefix) :]
+            if plan.resolver.resolve(rewritten)[0].kind is Resolution.MODULE:
+                return r, rewritten
+    return None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from modlsp.core.gosource import GoSource, scan
 from modlsp.core.modgraph import Graph, ModVer, Summaries
-from modlsp.core.modpath import check_import_path
+from modlsp.core.modpath import check_import_path, prefixes
 
 # A Go file bigger than this is generated data; its imports are read from its head only.
 _MAX_HEAD_BYTES = 256 << 10
@@ -84,10 +84,10 @@ _KEPT_RESOLUTIONS = 8  # build lists whose resolutions are remembered
 
 
 class DirectoryReader:
-    """Packages of dependency source trees, each directory read once (the module cache is
-    immutable; a replacement directory is re-read after `forget`), and the resolutions of
+    """Packages of dependency source trees, each directory read once, and the resolutions of
     dependency import paths per build list, which edits to the main module's files do not
-    change."""
+    change. The module cache is immutable; the session replaces the whole reader when a
+    file it watches changes (a replacement directory's content)."""
 
     def __init__(self) -> None:
         self._packages: dict[Path, PackageImports | None] = {}
@@ -100,11 +100,6 @@ class DirectoryReader:
                 self._resolutions.pop(next(iter(self._resolutions)))
             found = self._resolutions[build_list] = {}
         return found
-
-    def forget(self, under: Path) -> None:
-        for directory in [d for d in self._packages if d.is_relative_to(under)]:
-            del self._packages[directory]
-        self._resolutions.clear()
 
     def package(self, directory: Path) -> PackageImports | None:
         """None when the directory holds no .go file (then it is no package)."""
@@ -245,15 +240,11 @@ class Resolver:
     def _candidates(self, import_path: str, versions: Mapping[str, str]) -> list[ModVer]:
         """Modules of `versions` whose path is a prefix of the import path, longest first."""
         found = []
-        prefix = import_path
-        while True:
+        for prefix in prefixes(import_path):
             version = versions.get(prefix)
             if version is not None and version != "none" and prefix != self.main.path:
                 found.append(ModVer(prefix, version))
-            slash = prefix.rfind("/")
-            if slash < 0:
-                return found
-            prefix = prefix[:slash]
+        return found
 
     def _local_package(self, root: Path, rel: str) -> PackageImports | None:
         """A package of a module on disk: not inside a nested module below `root`."""

@@ -13,10 +13,10 @@ so that callers can say what they cannot know instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from modlsp.core import gover, semver
 from modlsp.core.modcache import MAX_GOMOD_BYTES, ModuleCache
@@ -54,6 +54,7 @@ def summarize(data: bytes) -> Summary:
     return Summary(go, requires)
 
 
+_Key = TypeVar("_Key", bound=Hashable)
 _CACHE_SUMMARIES: dict[tuple[Path, ModVer], Summary] = {}
 _DIRECTORY_SUMMARIES: dict[tuple[Path, int, int], Summary] = {}
 _MAX_CACHE_SUMMARIES = 50_000
@@ -68,90 +69,80 @@ class Replacement(NamedTuple):
         return not self.version
 
 
+def _directory_summary(gomod: Path) -> Summary | None:
+    """A replacement directory's go.mod, parsed again only when it changed on disk."""
+    try:
+        stat = gomod.stat()
+        if stat.st_size > MAX_GOMOD_BYTES:
+            return None
+        key = (gomod, stat.st_mtime_ns, stat.st_size)
+        found = _DIRECTORY_SUMMARIES.get(key)
+        if found is None:
+            found = _remember(_DIRECTORY_SUMMARIES, key, summarize(gomod.read_bytes()))
+        return found
+    except OSError:
+        return None
+
+
+def _cache_summary(cache: ModuleCache, m: ModVer) -> Summary | None:
+    """A module cache go.mod (immutable), parsed once for every plan."""
+    key = (cache.root, m)
+    found = _CACHE_SUMMARIES.get(key)
+    if found is None:
+        data = cache.gomod(m.path, m.version)
+        if data is None:
+            return None  # not downloaded yet: ask again next time
+        found = _remember(_CACHE_SUMMARIES, key, summarize(data))
+    return found
+
+
+def _remember(table: dict[_Key, Summary], key: _Key, summary: Summary) -> Summary:
+    if len(table) >= _MAX_CACHE_SUMMARIES:
+        table.clear()
+    table[key] = summary
+    return summary
+
+
 @dataclass(slots=True)
 class Summaries:
     """go.mod summaries and source trees of dependency versions, replacements applied."""
 
     cache: ModuleCache | None
-    base_dir: Path  # relative replacement directories are relative to the main module
     replaces: Mapping[tuple[str, str], Replacement] = field(default_factory=dict)
     _summaries: dict[ModVer, Summary | None] = field(default_factory=dict)
 
     @classmethod
     def for_module(
-        cls, cache: ModuleCache | None, base_dir: Path, replaces: Iterable[Replace]
+        cls, cache: ModuleCache | None, main_dir: Path, replaces: Iterable[Replace]
     ) -> Summaries:
+        """Relative replacement directories are relative to the main module."""
         table: dict[tuple[str, str], Replacement] = {}
         for r in replaces:
             if r.is_directory:
-                target = Replacement(str((base_dir / r.new_path).resolve()), "")
+                target = Replacement(str((main_dir / r.new_path).resolve()), "")
             else:
                 target = Replacement(r.new_path, r.new_version)
             table[(r.old_path, r.old_version)] = target
-        return cls(cache, base_dir, table)
+        return cls(cache, table)
 
     def replacement(self, m: ModVer) -> Replacement | None:
         """A version-specific replacement wins over one for every version."""
         return self.replaces.get((m.path, m.version)) or self.replaces.get((m.path, ""))
 
     def summary(self, m: ModVer) -> Summary | None:
+        """None when the go.mod is not on this machine."""
         if m in self._summaries:
             return self._summaries[m]
         target = self.replacement(m)
         if target is not None and target.is_directory:
-            result = self._directory_summary(target.path)
-            self._summaries[m] = result
-            return result
-        result = self._cached(m)
-        if result is None:
-            data = self._gomod(m)
-            result = summarize(data) if data is not None else None
+            result = _directory_summary(Path(target.path, "go.mod"))
+        elif self.cache is not None:
+            where = m if target is None else ModVer(target.path, target.version)
+            result = _cache_summary(self.cache, where)
+        else:
+            result = None
         self._summaries[m] = result
         return result
-
-    def _directory_summary(self, directory: str) -> Summary | None:
-        """A replacement directory's go.mod, parsed again only when it changed on disk."""
-        gomod = Path(directory, "go.mod")
-        try:
-            stat = gomod.stat()
-            key = (gomod, stat.st_mtime_ns, stat.st_size)
-            found = _DIRECTORY_SUMMARIES.get(key)
-            if found is None:
-                if stat.st_size > MAX_GOMOD_BYTES:
-                    return None
-                found = summarize(gomod.read_bytes())
-                if len(_DIRECTORY_SUMMARIES) >= _MAX_CACHE_SUMMARIES:
-                    _DIRECTORY_SUMMARIES.clear()
-                _DIRECTORY_SUMMARIES[key] = found
-            return found
-        except OSError:
-            return None
-
-    def _gomod(self, m: ModVer) -> bytes | None:
-        target = self.replacement(m)
-        if self.cache is None:
-            return None
-        if target is not None:
-            return self.cache.gomod(target.path, target.version)
-        return self.cache.gomod(m.path, m.version)
-
-    def _cached(self, m: ModVer) -> Summary | None:
-        """Summaries of module cache files (immutable) are shared by every plan."""
-        target = self.replacement(m)
-        if self.cache is None or (target is not None and target.is_directory):
-            return None
-        where = m if target is None else ModVer(target.path, target.version)
-        key = (self.cache.root, where)
-        found = _CACHE_SUMMARIES.get(key)
-        if found is None:
-            data = self.cache.gomod(where.path, where.version)
-            if data is None:
-                return None  # not cached yet: ask again next time
-            found = summarize(data)
-            if len(_CACHE_SUMMARIES) >= _MAX_CACHE_SUMMARIES:
-                _CACHE_SUMMARIES.clear()
-            _CACHE_SUMMARIES[key] = found
-        return found
 
     def source_dir(self, m: ModVer) -> Path | None:
         """The source tree of a dependency version, None when it is not on this machine."""
@@ -172,7 +163,6 @@ class Summaries:
 
 @dataclass(slots=True)
 class Graph:
-    roots: tuple[ModVer, ...]
     edges: dict[ModVer, tuple[ModVer, ...]]  # the go.mods that were read
     selected: dict[str, str]  # module path -> the version MVS selects
     unknown: set[ModVer]  # versions whose go.mod the graph needed but could not read
@@ -181,9 +171,6 @@ class Graph:
     def selected_version(self, path: str) -> str:
         """The selected version, "none" when the module is not in the graph (as cmd/go)."""
         return self.selected.get(path, "none")
-
-    def build_list(self) -> list[ModVer]:
-        return [ModVer(p, v) for p, v in sorted(self.selected.items())]
 
 
 def build_graph(
@@ -222,17 +209,20 @@ def build_graph(
         if unpruned_below or not summary.pruned:
             for r in requires:
                 queue.append((r, True))
-    return Graph(root_list, edges, selected, unknown, excluded)
+    return Graph(edges, selected, unknown, excluded)
 
 
 def minimal_requirements(
-    keep: Iterable[ModVer], base: Iterable[str], summaries: Summaries
+    keep: Iterable[ModVer],
+    base: Iterable[str],
+    summaries: Summaries,
+    excluded: frozenset[ModVer] = frozenset(),
 ) -> tuple[list[ModVer], set[ModVer]]:
     """x/mod's mvs.Req: the smallest requirement list, listing every path in `base`, whose
     build list (over full, unpruned graphs) equals the build list of `keep`. Also the versions
     whose go.mod was needed but unavailable."""
     keep_list = list(keep)
-    graph = build_graph(keep_list, pruned=False, summaries=summaries, excluded=frozenset())
+    graph = build_graph(keep_list, pruned=False, summaries=summaries, excluded=excluded)
     top = graph.selected
     postorder: list[ModVer] = []
     required: dict[ModVer, tuple[ModVer, ...]] = {}

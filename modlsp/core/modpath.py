@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from modlsp.core import semver
@@ -148,6 +149,17 @@ class SplitPath(NamedTuple):
 _MAJOR_SUFFIX_RE = re.compile(r"/v[0-9.]+\Z")
 # gopkg.in paths always carry their major as ".vN" (v0 allowed, -unstable optional).
 _GOPKG_SUFFIX_RE = re.compile(r"\.v[0-9]*(?:-unstable)?\Z")
+
+
+def prefixes(path: str) -> Iterator[str]:
+    """`path` and each of its parent paths, longest first: the module paths an import path
+    could lie in (`a/b/c`, `a/b`, `a`)."""
+    while True:
+        yield path
+        slash = path.rfind("/")
+        if slash < 0:
+            return
+        path = path[:slash]
 
 
 @functools.lru_cache(maxsize=8192)

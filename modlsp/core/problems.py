@@ -51,6 +51,11 @@ class Problem:
     fixes: tuple[Fix, ...] = ()
 
 
+def reading_order(problem: Problem) -> tuple[int, int, int]:
+    """Sort key: by position, errors first among problems that start together."""
+    return problem.span.start, problem.severity, problem.span.end
+
+
 def apply_edits(data: bytes, edits: tuple[Edit, ...] | list[Edit]) -> bytes:
     """Apply non-overlapping edits to `data`; used by the CLI and by tests."""
     out: list[bytes] = []

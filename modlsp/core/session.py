@@ -17,12 +17,12 @@ from modlsp.core.index import ModuleIndex, read_head
 from modlsp.core.loader import DirectoryReader
 from modlsp.core.modcache import ModuleCache
 from modlsp.core.project import Judgement, judge
-from modlsp.core.workspace import Layout, discover
+from modlsp.core.workspace import discover
 
 _SKIPPED_DIRS = frozenset({"testdata", "vendor"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ModuleState:
     index: ModuleIndex
     judgement: Judgement | None = None  # None: to be computed
@@ -43,7 +43,6 @@ class Scan:
     """A folder's modules, scanned from disk."""
 
     folder: Path
-    layout: Layout
     indexes: list[ModuleIndex]
     workspaces: dict[Path, dict[str, Path]]  # module dir -> its go.work's modules
 
@@ -52,7 +51,14 @@ def scan_folder(folder: Path) -> Scan:
     layout = discover(folder)
     indexes = [ModuleIndex.scan_disk(m) for m in layout.modules]
     workspaces = {m.dir: workspace_modules(m.dir) for m in layout.modules}
-    return Scan(layout.root, layout, indexes, workspaces)
+    return Scan(layout.root, indexes, workspaces)
+
+
+def rescan_module(directory: Path) -> ModuleIndex | None:
+    """The module rooted at `directory` read from disk again (new and deleted files too)."""
+    layout = discover(directory)
+    found = [m for m in layout.modules if m.dir == layout.root]
+    return ModuleIndex.scan_disk(found[0]) if found else None
 
 
 @dataclass(slots=True)
@@ -67,10 +73,15 @@ class Session:
     def covers(self, path: Path) -> bool:
         return any(path.is_relative_to(folder) for folder in self.folders)
 
+    def claim(self, folder: Path) -> None:
+        """A folder about to be scanned: documents in it wait for that scan, none of their
+        own."""
+        if folder not in self.folders:
+            self.folders.append(folder)
+
     def install(self, scan: Scan) -> list[ModuleState]:
         """Adopt a folder's scan; open documents win over what was read from disk."""
-        if scan.folder not in self.folders:
-            self.folders.append(scan.folder)
+        self.claim(scan.folder)
         for directory in [d for d in self.modules if d.is_relative_to(scan.folder)]:
             del self.modules[directory]
         installed = []
@@ -83,6 +94,14 @@ class Session:
             if owner is not None and owner in installed and _is_package_file(owner, path):
                 owner.index.update(path, data)
         return installed
+
+    def reindex(self, state: ModuleState, index: ModuleIndex) -> None:
+        """A module's files read from disk again; open documents win."""
+        state.index = index
+        for path, data in self.open_go.items():
+            if self.module_of(path) is state and _is_package_file(state, path):
+                index.update(path, data)
+        state.judgement = None
 
     def remove_folder(self, folder: Path) -> None:
         if folder in self.folders:

@@ -38,7 +38,7 @@ from modlsp.core.modgraph import (
     build_graph,
     minimal_requirements,
 )
-from modlsp.core.modpath import split_path_version
+from modlsp.core.modpath import prefixes, split_path_version
 from modlsp.core.pseudo import is_pseudo_version, zero_pseudo_version
 from modlsp.core.reader import read
 
@@ -146,7 +146,7 @@ def plan(
     if pruned:
         tidy_roots, unknown = _pruned_roots(loaded, summaries, excluded)
     else:
-        tidy_roots, unknown = _unpruned_roots(loaded, summaries)
+        tidy_roots, unknown = _unpruned_roots(loaded, summaries, excluded)
     result.unavailable |= unknown
     result.requires = {
         m.path: Requirement(m.version, m.path not in loaded.direct)
@@ -183,11 +183,7 @@ def _consistent_roots(
         if upgraded:
             current = build_graph(_modvers(new), True, summaries, graph.excluded)
         elif graph_used or not _spot_check(new, spot_check, summaries):
-            current = (
-                graph
-                if new == dict(roots)
-                else build_graph(_modvers(new), True, summaries, graph.excluded)
-            )
+            current = graph  # nothing was added, so this is the graph of these roots
         if current is None:
             return new
         selected = {path: current.selected_version(path) for path in new}
@@ -253,9 +249,7 @@ def _pruned_roots(
                 queued.add((package.path, True))
                 following.append((package, True))
             module = package.resolved.module
-            if module is None or module.path in roots:
-                continue
-            if semver.compare(graph.selected_version(module.path), module.version) < 0:
+            if module is not None and _needs_root(package, roots, graph):
                 roots[module.path] = module.version
                 grew = True
         if grew:
@@ -274,7 +268,9 @@ def _needs_root(package: Package, roots: Mapping[str, str], graph: Graph) -> boo
     )
 
 
-def _unpruned_roots(loaded: Loaded, summaries: Summaries) -> tuple[list[ModVer], set[ModVer]]:
+def _unpruned_roots(
+    loaded: Loaded, summaries: Summaries, excluded: frozenset[ModVer]
+) -> tuple[list[ModVer], set[ModVer]]:
     """cmd/go's tidyUnprunedRoots: the smallest requirement list that keeps every module that
     provides a loaded package at its version and lists every direct dependency."""
     keep: dict[str, str] = {}
@@ -283,7 +279,7 @@ def _unpruned_roots(loaded: Loaded, summaries: Summaries) -> tuple[list[ModVer],
         if module is not None and module.path not in keep:
             keep[module.path] = module.version
     base = [path for path in keep if path in loaded.direct]
-    return minimal_requirements(_modvers(keep), base, summaries)
+    return minimal_requirements(_modvers(keep), base, summaries, excluded)
 
 
 def _cached_provider(
@@ -301,18 +297,14 @@ def _cached_provider(
         return replaced
     if cache is None:
         return None
-    prefix = import_path
-    while "/" in prefix or "." in prefix:
+    for prefix in prefixes(import_path):
         version = local_latest(cache, prefix, excluded)
-        selected = graph.selected_version(prefix)
-        if version is not None and semver.compare(selected, version) <= 0:
-            root = cache.source_dir(prefix, version)
-            sub = import_path[len(prefix) + 1 :]
-            if root is not None and reader.package(root / sub if sub else root) is not None:
-                return ModVer(prefix, version)
-        if "/" not in prefix:
-            return None
-        prefix = prefix.rsplit("/", 1)[0]
+        if version is None or semver.compare(graph.selected_version(prefix), version) > 0:
+            continue
+        root = cache.source_dir(prefix, version)
+        sub = import_path[len(prefix) + 1 :]
+        if root is not None and reader.package(root / sub if sub else root) is not None:
+            return ModVer(prefix, version)
     return None
 
 

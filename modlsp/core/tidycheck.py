@@ -2,9 +2,9 @@
 
 When the plan is incomplete (something tidy reads is not on this machine), only the changes
 that hold whatever the missing modules contain are made: a missing requirement for an import
-of the main module, a `// indirect` on a module the main module imports from, and the removal
-of a requirement that no loaded import path can lie in. Everything else waits, and one
-information on the module line says what is missing.
+of the main module, dropping the `// indirect` of a module the main module imports from, and
+the removal of a requirement that provably provides none of the loaded packages. Everything
+else waits, and one information on the module line says what is missing.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def changes(model: ModFile, plan: TidyPlan) -> list[Change]:
         elif not r.indirect and wanted.indirect and complete:
             out.append(Change(ChangeKind.MAKE_INDIRECT, path, r.version, True, r))
     for path, wanted in plan.requires.items():
-        if path in listed or not (complete or not wanted.indirect):
+        if path in listed or (wanted.indirect and not complete):
             continue
         out.append(Change(ChangeKind.ADD, path, wanted.version, wanted.indirect, None))
     return out

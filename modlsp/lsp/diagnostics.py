@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from modlsp.core.problems import Problem
+from modlsp.core.problems import Problem, reading_order
 from modlsp.lsp import convert, modules
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
@@ -65,7 +65,7 @@ def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> Non
     ls.snapshots.forget(uri)
     ls.last_published.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    modules.document_closed(ls, uri, "go" if uri.endswith(".go") else "")
+    modules.document_closed(ls, uri)
 
 
 def republish_all(ls: ModlspServer) -> None:
@@ -120,15 +120,12 @@ def document_problems(ls: ModlspServer, uri: str) -> DocumentProblems | None:
         return None
     language_id = document.language_id or ""
     snapshot = ls.snapshot(uri)
-    found = modules.module_problems(ls, uri, language_id)
-    extra = found.problems if found is not None else []
+    extra = modules.module_problems(ls, uri, language_id)
     if snapshot is not None:
         problems = snapshot.problems + extra
-        problems.sort(key=lambda p: (p.span.start, p.severity, p.span.end))
+        problems.sort(key=reading_order)
         return DocumentProblems(uri, snapshot.version, snapshot.data, snapshot.mapper, problems)
     if not modules.is_go_source(uri, language_id):
         return None
     data = document.source.encode("utf-8", "surrogatepass")
-    return DocumentProblems(
-        uri, document.version, data, PositionMapper(data, ls.encoding), list(extra)
-    )
+    return DocumentProblems(uri, document.version, data, PositionMapper(data, ls.encoding), extra)

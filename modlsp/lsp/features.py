@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
 
 from modlsp.core import outline
@@ -82,7 +80,7 @@ def _quick_fix(
         return convert.quick_fix(
             fix, problem, view.uri, view.version, view.mapper, document_changes
         )
-    target = _target(ls, fix.target)
+    target = modules.file_view(ls, fix.target)
     if target is None:
         return None
     uri, version, mapper = target
@@ -94,21 +92,6 @@ def _quick_fix(
         is_preferred=fix.preferred or None,
         edit=convert.workspace_edit(uri, version, edits, document_changes),
     )
-
-
-def _target(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMapper] | None:
-    """Another file's uri, version and positions: the editor's text when it is open (the
-    edits were planned on it), else the disk's."""
-    uri = modules.path_uri(path)
-    document = ls.workspace.text_documents.get(uri)
-    if document is not None:
-        data = document.source.encode("utf-8", "surrogatepass")
-        return uri, document.version, PositionMapper(data, ls.encoding)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return uri, None, PositionMapper(data, ls.encoding)
 
 
 def _tidy_action(ls: ModlspServer, view: DocumentProblems) -> types.CodeAction | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -19,7 +18,8 @@ from modlsp.core.analysis import kind_for_document
 from modlsp.core.modcache import ModuleCache
 from modlsp.core.problems import Problem
 from modlsp.core.project import Judgement
-from modlsp.core.session import ModuleState, scan_folder
+from modlsp.core.session import ModuleState, rescan_module, scan_folder
+from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ async def initialized(ls: ModlspServer, params: types.InitializedParams) -> None
     folders = [uri_path(f.uri) for f in ls.workspace.folders.values()]
     if not folders and ls.workspace.root_path:
         folders = [Path(ls.workspace.root_path)]
-    ls.start_background(scan(ls, [f for f in folders if f is not None]))
+    start_scan(ls, [f for f in folders if f is not None])
 
 
 async def _watch_files(ls: ModlspServer) -> None:
@@ -83,6 +83,14 @@ async def _watch_files(ls: ModlspServer) -> None:
         ls.watching = True
     except Exception as err:  # a client may refuse; saves still keep us current
         log.warning("could not register file watchers: %s", err)
+
+
+def start_scan(ls: ModlspServer, folders: list[Path]) -> None:
+    """Claim the folders now, so that a document opened before the scan lands waits for it
+    instead of starting a scan of its own module, and scan them in the background."""
+    for folder in folders:
+        ls.session.claim(folder)
+    ls.start_background(scan(ls, folders))
 
 
 async def scan(ls: ModlspServer, folders: list[Path]) -> None:
@@ -137,15 +145,13 @@ def _end_progress(ls: ModlspServer, token: str | None) -> None:
 
 def ensure_module(ls: ModlspServer, path: Path) -> None:
     """A document outside every workspace folder: scan the module it is in, once."""
-    if ls.session.covers(path) or path in ls.scanning:
+    if ls.session.covers(path):
         return
     for depth, directory in enumerate(path.parents):
         if depth > _MAX_MODULE_DEPTH:
             return
         if (directory / "go.mod").is_file():
-            ls.scanning.add(path)
-            ls.session.folders.append(directory)  # claimed: no second scan starts
-            ls.start_background(scan(ls, [directory]))
+            start_scan(ls, [directory])
             return
 
 
@@ -157,7 +163,7 @@ async def did_change_workspace_folders(
         if path is not None:
             ls.session.remove_folder(path)
     added = [uri_path(f.uri) for f in params.event.added]
-    ls.start_background(scan(ls, [p for p in added if p is not None]))
+    start_scan(ls, [p for p in added if p is not None])
 
 
 # --- keeping current ----------------------------------------------------------------------
@@ -182,11 +188,12 @@ def document_changed(ls: ModlspServer, uri: str) -> None:
     republish_module(ls, state, except_uri=uri)
 
 
-def document_closed(ls: ModlspServer, uri: str, language_id: str) -> None:
+def document_closed(ls: ModlspServer, uri: str) -> None:
+    """The disk's content counts again (pygls has forgotten the document and its language)."""
     path = uri_path(uri)
     if path is None:
         return
-    if is_go_source(uri, language_id):
+    if path.suffix == ".go":
         state = ls.session.set_go_file(path, None, is_open=False)
     elif path.name == "go.mod":
         state = ls.session.set_gomod(path, None)
@@ -197,19 +204,19 @@ def document_closed(ls: ModlspServer, uri: str, language_id: str) -> None:
 
 
 def did_save(ls: ModlspServer, params: types.DidSaveTextDocumentParams) -> None:
-    """Without file watchers, a save is when closed files' content may have changed too
-    (a formatter, a generator): re-read the saved file's module from disk."""
-    if ls.watching:
-        return
+    """Without file watchers, a save is when closed files may have changed too (a formatter,
+    a generator, a checkout): re-read the saved file's module from disk, in the background."""
     path = uri_path(params.text_document.uri)
-    if path is None:
-        return
-    state = ls.session.module_of(path)
-    if state is not None and path.suffix == ".go":
-        document = ls.workspace.text_documents.get(params.text_document.uri)
-        is_open = document is not None
-        data = document.source.encode("utf-8", "surrogatepass") if document else None
-        ls.session.set_go_file(path, data, is_open=is_open)
+    state = ls.session.module_of(path) if path is not None and not ls.watching else None
+    if state is not None:
+        ls.start_background(_reread(ls, state))
+
+
+async def _reread(ls: ModlspServer, state: ModuleState) -> None:
+    loop = asyncio.get_running_loop()
+    index = await loop.run_in_executor(None, rescan_module, state.dir)
+    if index is not None and ls.session.modules.get(state.dir) is state:
+        ls.session.reindex(state, index)
         republish_module(ls, state)
 
 
@@ -231,9 +238,9 @@ def did_change_watched_files(ls: ModlspServer, params: types.DidChangeWatchedFil
             folder = next((f for f in ls.session.folders if path.is_relative_to(f)), None)
             if folder is not None:
                 rescan.add(folder)
-            ls.session.invalidate_all()  # a replacement directory's go.mod may be this one
     if rescan:
-        ls.start_background(scan(ls, sorted(rescan)))
+        ls.session.invalidate_all()  # a replacement directory's go.mod may be among them
+        start_scan(ls, sorted(rescan))
     for state in touched.values():
         republish_module(ls, state)
 
@@ -254,12 +261,6 @@ def republish_module(ls: ModlspServer, state: ModuleState, except_uri: str | Non
 # --- problems ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleProblems:
-    state: ModuleState
-    problems: list[Problem]
-
-
 def judged(ls: ModlspServer, uri: str) -> tuple[Path, ModuleState, Judgement] | None:
     """The file, its module and the module's judgement; None before the scan found it."""
     path = uri_path(uri)
@@ -274,11 +275,11 @@ def judged(ls: ModlspServer, uri: str) -> tuple[Path, ModuleState, Judgement] | 
     return path, state, judgement
 
 
-def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProblems | None:
-    """The module judgement's problems for a go.mod or Go file; None before the scan."""
+def module_problems(ls: ModlspServer, uri: str, language_id: str) -> list[Problem]:
+    """The module judgement's problems for a go.mod or Go file; none before the scan."""
     found_module = judged(ls, uri)
     if found_module is None:
-        return None
+        return []
     path, state, judgement = found_module
     if is_go_source(uri, language_id):
         found = judgement.problems_in(path)
@@ -287,4 +288,19 @@ def module_problems(ls: ModlspServer, uri: str, language_id: str) -> ModuleProbl
     else:
         found = []
     disabled = ls.settings.disabled_codes
-    return ModuleProblems(state, [p for p in found if p.code not in disabled])
+    return [p for p in found if p.code not in disabled]
+
+
+def file_view(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMapper] | None:
+    """A file's uri, version and positions: the editor's text when it is open (what edits
+    and spans were computed on), else the disk's."""
+    uri = path_uri(path)
+    document = ls.workspace.text_documents.get(uri)
+    if document is not None:
+        data = document.source.encode("utf-8", "surrogatepass")
+        return uri, document.version, PositionMapper(data, ls.encoding)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return uri, None, PositionMapper(data, ls.encoding)

@@ -9,6 +9,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from modlsp.core.gosource import Import
+from modlsp.core.modfile import Require
 from modlsp.core.navigation import import_hover, require_definition, require_references
 from modlsp.core.project import Judgement
 from modlsp.core.session import ModuleState
@@ -61,10 +62,10 @@ def go_hover(ls: ModlspServer, params: types.HoverParams) -> types.Hover | None:
     )
 
 
-def _require_at(judgement: Judgement, offset: int) -> str | None:
+def _require_at(judgement: Judgement, offset: int) -> Require | None:
     for r in judgement.model.requires:
         if r.path_token.span.start <= offset <= r.path_token.span.end:
-            return r.path
+            return r
     return None
 
 
@@ -75,20 +76,14 @@ def definition(ls: ModlspServer, params: types.DefinitionParams) -> list[types.L
     if found is None or mapper is None or found[0] != found[1].gomod:
         return None
     judgement = found[2]
-    offset = mapper.offset(params.position)
-    for r in judgement.model.requires:
-        span = r.path_token.span
-        if span.start <= offset <= span.end and judgement.plan is not None:
-            target = require_definition(judgement.plan, r)
-            if target is None:
-                return None
-            start = types.Position(line=0, character=0)
-            return [
-                types.Location(
-                    uri=modules.path_uri(target), range=types.Range(start=start, end=start)
-                )
-            ]
-    return None
+    required = _require_at(judgement, mapper.offset(params.position))
+    if required is None or judgement.plan is None:
+        return None
+    target = require_definition(judgement.plan, required)
+    if target is None:
+        return None
+    start = types.Position(line=0, character=0)
+    return [types.Location(uri=modules.path_uri(target), range=types.Range(start=start, end=start))]
 
 
 def references(ls: ModlspServer, params: types.ReferenceParams) -> list[types.Location] | None:
@@ -98,28 +93,15 @@ def references(ls: ModlspServer, params: types.ReferenceParams) -> list[types.Lo
     if found is None or mapper is None or found[0] != found[1].gomod:
         return None
     _, state, judgement = found
-    module_path = _require_at(judgement, mapper.offset(params.position))
-    if module_path is None or judgement.plan is None:
+    required = _require_at(judgement, mapper.offset(params.position))
+    if required is None or judgement.plan is None:
         return None
     locations = []
-    mappers: dict[Path, PositionMapper | None] = {}
-    for file, span in require_references(judgement.plan, state.index.files(), module_path):
-        if file not in mappers:
-            mappers[file] = _file_mapper(ls, file)
-        file_mapper = mappers[file]
-        if file_mapper is not None:
-            locations.append(
-                types.Location(uri=modules.path_uri(file), range=file_mapper.range(span))
-            )
+    views: dict[Path, tuple[str, int | None, PositionMapper] | None] = {}
+    for file, span in require_references(judgement.plan, state.index.files(), required.path):
+        if file not in views:
+            views[file] = modules.file_view(ls, file)
+        view = views[file]
+        if view is not None:
+            locations.append(types.Location(uri=view[0], range=view[2].range(span)))
     return locations
-
-
-def _file_mapper(ls: ModlspServer, file: Path) -> PositionMapper | None:
-    """Positions in a Go file as the index scanned it: the editor's text when open."""
-    data = ls.session.open_go.get(file)
-    if data is None:
-        try:
-            data = file.read_bytes()
-        except OSError:
-            return None
-    return PositionMapper(data, ls.encoding)

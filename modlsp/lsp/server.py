@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -37,7 +36,6 @@ class ModlspServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.session = Session(cache=None)  # the module cache is located when the scan starts
         self.watching = False  # the client watches files for us
-        self.scanning: set[Path] = set()  # documents whose module is being scanned
         # What each open document was last told: (version, diagnostics).
         self.last_published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
 

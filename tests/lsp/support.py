@@ -122,12 +122,16 @@ def make_client() -> ModClient:
     return client
 
 
-def capabilities(editor: str, position_encodings: Any = KEEP) -> types.ClientCapabilities:
+def capabilities(
+    editor: str, position_encodings: Any = KEEP, file_watching: bool = True
+) -> types.ClientCapabilities:
     caps = client_capabilities(editor)
     if position_encodings is not KEEP:
         general = caps.general or types.GeneralClientCapabilities()
         general.position_encodings = position_encodings
         caps.general = general
+    if not file_watching and caps.workspace and caps.workspace.did_change_watched_files:
+        caps.workspace.did_change_watched_files.dynamic_registration = False
     return caps
 
 
@@ -151,6 +155,7 @@ async def start(
     position_encodings: Any = KEEP,
     module_checks: bool = False,
     root: Path | None = None,
+    file_watching: bool = True,
 ) -> types.InitializeResult:
     """initialize + initialized with the editor's capabilities; remembers the encoding."""
     if not module_checks:
@@ -159,7 +164,7 @@ async def start(
     folders = [types.WorkspaceFolder(uri=root.as_uri(), name=root.name)] if root else None
     result = await client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(client.editor, position_encodings),
+            capabilities=capabilities(client.editor, position_encodings, file_watching),
             initialization_options=options,
             workspace_folders=folders,
         )
