@@ -1,0 +1,226 @@
+"""One interface to every version source: `Fetcher.get(Key) -> Answer`.
+
+Layers, in order: memory (with in-flight requests shared), the module cache (for a version's
+immutable .info/.mod), the on-disk cache, then the GOPROXY list walked as the go command walks
+it (cmd/go's TryProxies): an entry followed by "," hands over to the next one only when it
+answered "not found", one followed by "|" on any error; "off" ends the walk. modlsp does not
+fetch from version control, so "direct" (and every module GONOPROXY routes there) has no
+opinion: a proxy's "not found" stays the answer, and without one the module is unavailable,
+said once.
+
+A proxy that fails (timeout, refused, 5xx, garbage) is marked down with an exponential backoff:
+meanwhile its requests fail at once, the caller gets the last answer it had (however old), and
+the user hears about the outage once, not once per module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from modlsp.core.sources.answers import Answer, Failed, Found, Key, Missing
+from modlsp.core.sources.config import DIRECT, OFF, ProxyEntry, SourceConfig, file_url_path
+from modlsp.core.sources.directory import DirectorySource
+from modlsp.core.sources.diskcache import DiskCache
+from modlsp.core.sources.http import HttpClient, HttpSource
+from modlsp.core.sources.netrc import Credentials
+
+log = logging.getLogger(__name__)
+
+# Lists, @latest and "not found" answers are trusted this long (seconds) before asking again.
+DEFAULT_TTL = 3600.0
+FIRST_BACKOFF, MAX_BACKOFF = 5.0, 300.0
+
+DIRECT_NOTICE = (
+    'modlsp does not fetch modules from version control (GOPROXY "direct"); modules that '
+    "no proxy serves{private} get version facts from the module cache only"
+)
+OFF_NOTICE = "GOPROXY=off: modlsp looks up versions in the module cache only"
+OFFLINE_NOTICE = (
+    'modlsp is offline (setting "offline"): only the module cache and file:// proxies are used'
+)
+
+
+@dataclass(slots=True)
+class _Down:
+    until: float
+    backoff: float
+    message: str
+
+
+class Fetcher:
+    def __init__(
+        self,
+        config: SourceConfig,
+        *,
+        disk: DiskCache | None = None,
+        client: HttpClient | None = None,
+        credentials: Mapping[str, Credentials] | None = None,
+        report: Callable[[str], None] | None = None,
+        ttl: float = DEFAULT_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self._disk = disk
+        self._client = client or HttpClient()
+        self._credentials = credentials or {}
+        self._report = report or log.warning
+        self._ttl = ttl
+        self._clock = clock
+        self._memory: dict[Key, tuple[Answer, float]] = {}
+        self._inflight: dict[Key, asyncio.Future[Answer]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._down: dict[str, _Down] = {}
+        self._said: set[str] = set()
+        self._sources: dict[str, HttpSource | DirectorySource] = {}
+        self._modcache = (
+            DirectorySource(
+                config.modcache / "cache" / "download", "the module cache", module_cache=True
+            )
+            if config.modcache is not None
+            else None
+        )
+        self.requests = 0  # network and file:// requests made, for benchmarks and tests
+
+    @property
+    def scope(self) -> str:
+        """What cached lists depend on: the proxy list."""
+        return self.config.goproxy
+
+    async def get(self, key: Key, *, fresh: bool = False) -> Answer:
+        """The answer for `key`; `fresh` skips the TTL of cached lists (a user asked)."""
+        remembered = self._memory.get(key)
+        if remembered is not None and not fresh and self._usable(key, *remembered):
+            return remembered[0]
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._inflight.clear()
+            self._loop = loop
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = loop.create_future()
+            self._inflight[key] = pending
+            try:
+                pending.set_result(await self._resolve(key, fresh))
+            except BaseException as err:  # cancellation included: waiters must not hang
+                pending.set_exception(err)
+                pending.exception()  # mark retrieved: the waiters re-raise it themselves
+                raise
+            finally:
+                self._inflight.pop(key, None)
+        return await asyncio.shield(pending)
+
+    def peek(self, key: Key) -> Answer | None:
+        """The answer already in memory, without any I/O (for requests that must not wait)."""
+        remembered = self._memory.get(key)
+        return remembered[0] if remembered is not None else None
+
+    def _usable(self, key: Key, answer: Answer, fetched: float) -> bool:
+        if isinstance(answer, Failed):
+            return False
+        if key.kind.immutable and isinstance(answer, Found):
+            return True
+        return time.time() - fetched < self._ttl
+
+    def _remember(self, key: Key, answer: Answer, fetched: float | None = None) -> Answer:
+        self._memory[key] = (answer, time.time() if fetched is None else fetched)
+        return answer
+
+    async def _resolve(self, key: Key, fresh: bool) -> Answer:
+        if key.kind.immutable and self._modcache is not None:
+            local = self._modcache.read(key)
+            if isinstance(local, Found):
+                return self._remember(key, local)
+        cached = self._disk.get(key, self.scope) if self._disk is not None else None
+        if cached is not None and not fresh and self._usable(key, *cached):
+            return self._remember(key, cached.answer, cached.fetched)
+        answer = await self._walk(key)
+        if isinstance(answer, (Found, Missing)):
+            if self._disk is not None:
+                self._disk.put(key, self.scope, answer)
+            return self._remember(key, answer)
+        # No answer now: the last one we had, however old, beats none.
+        remembered = self._memory.get(key)
+        if remembered is not None and not isinstance(remembered[0], Failed):
+            return remembered[0]
+        if cached is not None:
+            return self._remember(key, cached.answer, cached.fetched)
+        if not key.kind.immutable and self._modcache is not None:
+            local = self._modcache.read(key)
+            if isinstance(local, Found):
+                return local  # not remembered: the proxy's list is wanted next time
+        return answer
+
+    async def _walk(self, key: Key) -> Answer:
+        best: Answer | None = None
+        for entry in self.config.entries_for(key.path):
+            answer = await self._ask(entry, key)
+            if isinstance(answer, Found):
+                return answer
+            if isinstance(answer, Missing):
+                if best is None or (isinstance(best, Failed) and not best.outage):
+                    best = answer
+            elif answer.outage or best is None:
+                best = answer
+            if entry.url in (OFF, DIRECT):
+                break
+            if isinstance(answer, Failed) and answer.outage and not entry.any_error_falls_through:
+                break
+        return best if best is not None else Failed("no GOPROXY entries", outage=False)
+
+    async def _ask(self, entry: ProxyEntry, key: Key) -> Answer:
+        if entry.url == OFF:
+            self._say_once(OFF_NOTICE)
+            return Failed("module lookup disabled by GOPROXY=off", outage=False)
+        if entry.url == DIRECT:
+            private = " (GONOPROXY/GOPRIVATE)" if self.config.noproxy else ""
+            self._say_once(DIRECT_NOTICE.format(private=private))
+            return Failed(f"{key.path}: no proxy serves this module", outage=False)
+        if self.config.offline and entry.is_network:
+            self._say_once(OFFLINE_NOTICE)
+            return Failed("offline", outage=False)
+        source = self._source(entry.url)
+        down = self._down.get(entry.url)
+        if down is not None and self._clock() < down.until:
+            return Failed(down.message)
+        self.requests += 1
+        answer = await source.get(key)
+        if isinstance(answer, Failed) and answer.outage and entry.is_network:
+            self._mark_down(entry.url, source.label, answer.message)
+        elif entry.url in self._down:
+            log.info("%s answers again", source.label)
+            del self._down[entry.url]
+        return answer
+
+    def _source(self, url: str) -> HttpSource | DirectorySource:
+        source = self._sources.get(url)
+        if source is None:
+            if url.startswith("file:"):
+                source = DirectorySource(file_url_path(url), url)
+            else:
+                host = urlsplit(url).hostname or ""
+                source = HttpSource(url, self._client, self._credentials.get(host))
+            self._sources[url] = source
+        return source
+
+    def _mark_down(self, url: str, label: str, message: str) -> None:
+        previous = self._down.get(url)
+        backoff = FIRST_BACKOFF if previous is None else min(previous.backoff * 2, MAX_BACKOFF)
+        self._down[url] = _Down(self._clock() + backoff, backoff, message)
+        if previous is None:
+            self._report(
+                f"The module proxy {label} is not answering ({message}); version facts "
+                f"come from caches until it is back (next try in {backoff:g} s)."
+            )
+
+    def _say_once(self, message: str) -> None:
+        if message not in self._said:
+            self._said.add(message)
+            self._report(message)
+
+    async def close(self) -> None:
+        await self._client.close()

@@ -1,0 +1,236 @@
+"""What the module proxies know about the modules a go.mod names, gathered concurrently
+through one `Fetcher` and kept in memory: catalogs (versions, retractions, deprecation),
+each required version's go.mod, publish times, and newer major versions.
+
+Answers are values: a module the proxies cannot tell about yields facts with an `error`, and
+"does not exist" is said only when a proxy answered "not found".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from modlsp.core import semver
+from modlsp.core.modpath import check_path, split_path_version
+from modlsp.core.pseudo import is_pseudo_version
+from modlsp.core.sources.answers import Failed, Found, Key, Kind, Missing
+from modlsp.core.sources.fetcher import Fetcher
+from modlsp.core.versionquery import Catalog, ModFacts, Retraction, latest_ignoring_retractions
+
+log = logging.getLogger(__name__)
+
+# How far above the current major to look for /vN modules, and how many at a time.
+MAJOR_PROBE_LIMIT = 12
+MAJOR_PROBE_BATCH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """The proxies could not say (unreachable, disabled, or no proxy for this module)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """A proxy answered that it does not exist."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Info:
+    version: str
+    time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementFacts:
+    """Everything known about one `require path version` line."""
+
+    path: str
+    version: str
+    catalog: Catalog | Unknown | NotFound
+    gomod: ModFacts | Unknown | NotFound  # the required version's go.mod
+    newer_major: Catalog | None  # the highest /vN (N above this path's) with a release
+
+
+class VersionFacts:
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+        self._catalogs: dict[str, Catalog | Unknown | NotFound] = {}
+        self._mods: dict[tuple[str, str], ModFacts | Unknown | NotFound] = {}
+        self._majors: dict[str, Catalog | None] = {}
+
+    # --- what is already known, without I/O ---------------------------------------------
+
+    def known_catalog(self, path: str) -> Catalog | Unknown | NotFound | None:
+        return self._catalogs.get(path)
+
+    def known_requirement(self, path: str, version: str) -> RequirementFacts | None:
+        catalog = self._catalogs.get(path)
+        gomod = self._mods.get((path, version))
+        if catalog is None or gomod is None or path not in self._majors:
+            return None
+        return RequirementFacts(path, version, catalog, gomod, self._majors[path])
+
+    def known_gomod(self, path: str, version: str) -> ModFacts | Unknown | NotFound | None:
+        return self._mods.get((path, version))
+
+    # --- gathering ----------------------------------------------------------------------
+
+    async def requirements(
+        self, pairs: Iterable[tuple[str, str]], *, fresh: bool = False
+    ) -> list[RequirementFacts]:
+        unique = list(dict.fromkeys(pairs))
+        return list(await asyncio.gather(*(self.requirement(p, v, fresh=fresh) for p, v in unique)))
+
+    async def requirement(
+        self, path: str, version: str, *, fresh: bool = False
+    ) -> RequirementFacts:
+        catalog, gomod, major = await asyncio.gather(
+            self.catalog(path, fresh=fresh),
+            self.gomod(path, version),
+            self.newer_major(path, fresh=fresh),
+        )
+        return RequirementFacts(path, version, catalog, gomod, major)
+
+    async def catalog(self, path: str, *, fresh: bool = False) -> Catalog | Unknown | NotFound:
+        known = self._catalogs.get(path)
+        if known is not None and not fresh:
+            return known
+        result = await self._build_catalog(path, fresh)
+        self._catalogs[path] = result
+        return result
+
+    async def _build_catalog(self, path: str, fresh: bool) -> Catalog | Unknown | NotFound:
+        listed = await self.fetcher.get(Key(path, Kind.LIST), fresh=fresh)
+        if isinstance(listed, Failed):
+            return Unknown(listed.message)
+        if isinstance(listed, Missing):
+            return NotFound(listed.message)
+        versions = parse_list(listed.data)
+        pseudo_latest = ""
+        if not versions:
+            latest = await self.fetcher.get(Key(path, Kind.LATEST), fresh=fresh)
+            if isinstance(latest, Found):
+                pseudo_latest = parse_info(latest.data).version
+        has_gomod: dict[str, bool] = {}
+        compatible = [v for v in versions if not v.endswith("+incompatible")]
+        if compatible and len(compatible) < len(versions):
+            newest = await self.gomod(path, compatible[-1])
+            has_gomod[compatible[-1]] = not isinstance(newest, ModFacts) or newest.has_gomod
+        latest_version = latest_ignoring_retractions(versions, has_gomod) or pseudo_latest
+        retractions: tuple[Retraction, ...] = ()
+        deprecated = ""
+        if latest_version:
+            facts = await self.gomod(path, latest_version)
+            if isinstance(facts, ModFacts):
+                retractions, deprecated = facts.retractions, facts.deprecated
+        return Catalog(
+            path=path,
+            versions=tuple(versions),
+            latest=latest_version,
+            retractions=retractions,
+            deprecated=deprecated,
+            compatible_has_gomod=has_gomod.get(compatible[-1], True) if compatible else True,
+            pseudo_latest=pseudo_latest,
+        )
+
+    async def gomod(self, path: str, version: str) -> ModFacts | Unknown | NotFound:
+        key = (path, version)
+        known = self._mods.get(key)
+        if known is not None:
+            return known
+        answer = await self.fetcher.get(Key(path, Kind.MOD, version))
+        result: ModFacts | Unknown | NotFound
+        if isinstance(answer, Found):
+            result = ModFacts.parse(path, answer.data)
+        elif isinstance(answer, Missing):
+            result = NotFound(answer.message)
+        else:
+            result = Unknown(answer.message)
+        if not isinstance(result, Unknown):
+            self._mods[key] = result
+        return result
+
+    async def info(self, path: str, version: str) -> Info | None:
+        answer = await self.fetcher.get(Key(path, Kind.INFO, version))
+        return parse_info(answer.data) if isinstance(answer, Found) else None
+
+    async def newer_major(self, path: str, *, fresh: bool = False) -> Catalog | None:
+        """The highest-major module `path/vN` (or `gopkg.in/x.vN`) above this one that has a
+        release, probing a few majors at a time up to a bound."""
+        if path in self._majors and not fresh:
+            return self._majors[path]
+        found: Catalog | None = None
+        current = _major_number(path)
+        if current is not None:
+            next_major = current + 1
+            while next_major <= current + MAJOR_PROBE_LIMIT:
+                batch = range(
+                    next_major, min(next_major + MAJOR_PROBE_BATCH, current + MAJOR_PROBE_LIMIT + 1)
+                )
+                paths = [p for p in (_with_major(path, n) for n in batch) if p]
+                if not paths:
+                    break
+                catalogs = await asyncio.gather(*(self.catalog(p, fresh=fresh) for p in paths))
+                released = [c for c in catalogs if isinstance(c, Catalog) and c.candidates()[0]]
+                if released:
+                    found = released[-1]
+                if not isinstance(catalogs[-1], Catalog):
+                    break
+                next_major = batch[-1] + 1
+        self._majors[path] = found
+        return found
+
+
+def parse_list(data: bytes) -> list[str]:
+    """cmd/go's reading of @v/list: the first field of each line, valid semantic versions
+    only, pseudo-versions dropped, sorted."""
+    versions = set()
+    for line in data.decode("utf-8", "replace").splitlines():
+        fields = line.split()
+        if fields and semver.is_valid(fields[0]) and not is_pseudo_version(fields[0]):
+            versions.add(fields[0])
+    return semver.sort_versions(versions)
+
+
+def parse_info(data: bytes) -> Info:
+    """An .info or @latest body that `answers.malformed` accepted."""
+    value = json.loads(data)
+    when: datetime | None = None
+    raw_time = value.get("Time")
+    if isinstance(raw_time, str):
+        try:
+            when = datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+    return Info(str(value["Version"]), when)
+
+
+def _major_number(path: str) -> int | None:
+    split = split_path_version(path)
+    if not split.ok:
+        return None
+    suffix = split.path_major.lstrip("/.")
+    if not suffix:
+        return 1
+    try:
+        return int(suffix.removeprefix("v"))
+    except ValueError:
+        return None
+
+
+def _with_major(path: str, major: int) -> str:
+    split = split_path_version(path)
+    if split.prefix.startswith("gopkg.in/"):
+        candidate = f"{split.prefix}.v{major}"
+    else:
+        candidate = f"{split.prefix}/v{major}"
+    return candidate if check_path(candidate) is None else ""
