@@ -14,12 +14,14 @@ from pathlib import Path
 
 from modlsp import __version__
 from modlsp.cli_modules import judge_module, module_of_gomod, tidy_command
+from modlsp.cli_versions import VersionChecker, upgrade_command
 from modlsp.core.analysis import CheckOptions, analyze, kind_for_name
 from modlsp.core.edits import unified_diff
 from modlsp.core.formatter import format_model
 from modlsp.core.godebug import load_installed
 from modlsp.core.problems import Problem, Severity, reading_order
 from modlsp.core.text import LineIndex
+from modlsp.core.versionquery import Level
 from modlsp.core.workspace import Module, discover
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -29,11 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     if args.command == "check":
-        return _check(args.paths, args.format)
+        return _check(args.paths, args.format, upgrades=args.upgrades, offline=args.offline)
     if args.command == "fmt":
         return _fmt(args.files, write=args.write, diff=args.diff)
     if args.command == "tidy":
         return tidy_command(args.dir, write=args.write, diff=args.diff)
+    if args.command == "upgrade":
+        return upgrade_command(
+            args.directory, args.modules, args.level, write=args.write, diff=args.diff
+        )
     if args.command == "settings":
         return _settings(args.format)
     return _serve(args)
@@ -64,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="report problems in go.mod / go.work files")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--upgrades",
+        action="store_true",
+        help="also ask the module proxies (GOPROXY) about retracted, deprecated and missing "
+        "versions, available upgrades and newer major versions",
+    )
+    check.add_argument(
+        "--offline",
+        action="store_true",
+        help="with --upgrades: use only the module cache and file:// proxies",
+    )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories to search")
 
     fmt = commands.add_parser("fmt", help="format files like `go mod edit -fmt`")
@@ -84,6 +101,45 @@ def _parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print a unified diff; exit 1 when it is not empty"
     )
     tidy.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the module's root")
+
+    upgrade = commands.add_parser(
+        "upgrade",
+        help="raise requirements within their major version (prints go.mod; -w writes it)",
+        description="Without MODULE arguments, every direct requirement is raised. "
+        "MODULE is a module path, or PATH@VERSION, PATH@latest, PATH@upgrade, PATH@patch.",
+    )
+    levels = upgrade.add_mutually_exclusive_group()
+    levels.add_argument(
+        "--patch",
+        dest="level",
+        action="store_const",
+        const=Level.PATCH,
+        help="the newest patch release of the current minor version",
+    )
+    levels.add_argument(
+        "--minor",
+        dest="level",
+        action="store_const",
+        const=Level.MINOR,
+        help="the newest release of the same major version (the default, like go get -u)",
+    )
+    levels.add_argument(
+        "--latest",
+        dest="level",
+        action="store_const",
+        const=Level.LATEST,
+        help="what @latest names (a pre-release or pseudo-version when there is no release)",
+    )
+    upgrade.set_defaults(level=Level.MINOR)
+    mode = upgrade.add_mutually_exclusive_group()
+    mode.add_argument("-w", "--write", action="store_true", help="rewrite go.mod in place")
+    mode.add_argument(
+        "--diff", action="store_true", help="print a unified diff; exit 1 when it is not empty"
+    )
+    upgrade.add_argument(
+        "-C", dest="directory", default=".", metavar="DIR", help="the module's root (default .)"
+    )
+    upgrade.add_argument("modules", nargs="*", metavar="MODULE")
 
     settings = commands.add_parser(
         "settings", help="list the server's settings, their defaults and what they change"
@@ -156,28 +212,41 @@ def findings(path: str, data: bytes, problems: Iterable[Problem]) -> list[Findin
     return out
 
 
-def _check(paths: list[str], output: str) -> int:
+def _check(paths: list[str], output: str, *, upgrades: bool, offline: bool) -> int:
     status = EXIT_OK
     results: list[Finding] = []
-    for target in paths:
-        root = Path(target)
-        for _file, found in _check_target(root):
-            if found is None:
-                status = EXIT_USAGE
-                continue
-            if output == "text":
-                for finding in found:
-                    print(finding.text())
-            results.extend(found)
-            if status == EXIT_OK and any(f.severity == Severity.ERROR.label for f in found):
-                status = EXIT_ERRORS
+    checker = VersionChecker(offline=offline) if upgrades else None
+    try:
+        for target in paths:
+            status = _check_one(Path(target), output, checker, results, status)
+    finally:
+        if checker is not None:
+            checker.close()
     if output == "json":
         json.dump([_as_json(f) for f in results], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     return status
 
 
-def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
+def _check_one(
+    root: Path, output: str, checker: VersionChecker | None, results: list[Finding], status: int
+) -> int:
+    for _file, found in _check_target(root, checker):
+        if found is None:
+            status = EXIT_USAGE
+            continue
+        if output == "text":
+            for finding in found:
+                print(finding.text())
+        results.extend(found)
+        if status == EXIT_OK and any(f.severity == Severity.ERROR.label for f in found):
+            status = EXIT_ERRORS
+    return status
+
+
+def _check_target(
+    root: Path, checker: VersionChecker | None
+) -> Iterator[tuple[Path, list[Finding] | None]]:
     """Findings per file: each go.mod and go.work (below a directory, or the file given), and
     the Go files of each module whose imports have problems."""
     modules: dict[Path, Module] = {}  # by the go.mod's name as printed
@@ -204,7 +273,10 @@ def _check_target(root: Path) -> Iterator[tuple[Path, list[Finding] | None]]:
             module = modules.get(file) or module_of_gomod(file)
             if module is not None:
                 judgement = judge_module(module, data)
-                problems = sorted(problems + judgement.gomod_problems, key=reading_order)
+                problems += judgement.gomod_problems
+            if checker is not None:
+                problems += checker.problems(analysis.model)
+            problems.sort(key=reading_order)
         yield file, findings(str(file), data, problems)
         if judgement is None:
             continue

@@ -102,7 +102,7 @@ class VersionFacts:
 
     async def catalog(self, path: str, *, fresh: bool = False) -> Catalog | Unknown | NotFound:
         known = self._catalogs.get(path)
-        if known is not None and not fresh:
+        if known is not None and not fresh and not isinstance(known, Unknown):
             return known
         result = await self._build_catalog(path, fresh)
         self._catalogs[path] = result
@@ -145,7 +145,7 @@ class VersionFacts:
     async def gomod(self, path: str, version: str) -> ModFacts | Unknown | NotFound:
         key = (path, version)
         known = self._mods.get(key)
-        if known is not None:
+        if known is not None and not isinstance(known, Unknown):
             return known
         answer = await self.fetcher.get(Key(path, Kind.MOD, version))
         result: ModFacts | Unknown | NotFound
@@ -155,8 +155,7 @@ class VersionFacts:
             result = NotFound(answer.message)
         else:
             result = Unknown(answer.message)
-        if not isinstance(result, Unknown):
-            self._mods[key] = result
+        self._mods[key] = result  # an Unknown is asked again next time
         return result
 
     async def info(self, path: str, version: str) -> Info | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from modlsp.core.problems import Problem, reading_order
-from modlsp.lsp import convert, modules
+from modlsp.lsp import convert, modules, versions
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
 
@@ -66,6 +66,7 @@ def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> Non
     ls.last_published.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     modules.document_closed(ls, uri)
+    versions.forget(ls, uri)
 
 
 def republish_all(ls: ModlspServer) -> None:
@@ -122,7 +123,7 @@ def document_problems(ls: ModlspServer, uri: str) -> DocumentProblems | None:
     snapshot = ls.snapshot(uri)
     extra = modules.module_problems(ls, uri, language_id)
     if snapshot is not None:
-        problems = snapshot.problems + extra
+        problems = snapshot.problems + extra + versions.problems(ls, uri, snapshot)
         problems.sort(key=reading_order)
         return DocumentProblems(uri, snapshot.version, snapshot.data, snapshot.mapper, problems)
     if not modules.is_go_source(uri, language_id):

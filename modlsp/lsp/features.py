@@ -10,7 +10,7 @@ from modlsp.core.formatter import format_model
 from modlsp.core.hover import hover as hover_text
 from modlsp.core.problems import Fix, Problem
 from modlsp.core.tidycheck import tidied
-from modlsp.lsp import convert, modules, navigation
+from modlsp.lsp import convert, modules, navigation, versions
 from modlsp.lsp.diagnostics import DocumentProblems, document_problems
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
@@ -36,7 +36,14 @@ TIDY_KIND = "source.tidy"  # "Tidy requirements (no network)" on a go.mod
 def register(server: ModlspServer) -> None:
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, TIDY_KIND]),
+        types.CodeActionOptions(
+            code_action_kinds=[
+                types.CodeActionKind.QuickFix,
+                types.CodeActionKind.RefactorRewrite,
+                TIDY_KIND,
+                *versions.UPGRADE_KINDS,
+            ]
+        ),
     )(code_action)
     server.feature(types.TEXT_DOCUMENT_FORMATTING)(formatting)
     server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
@@ -65,10 +72,18 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
                 action = _quick_fix(ls, view, problem, fix)
                 if action is not None:
                     actions.append(action)
+    snapshot = ls.snapshot(view.uri)
+    if snapshot is not None and _wants(only, types.CodeActionKind.RefactorRewrite):
+        wanted = view.mapper.span(params.range)
+        actions += versions.upgrade_actions(
+            ls, view.uri, snapshot, wanted.start, wanted.end, view.problems
+        )
     if only and _wants(only, TIDY_KIND):  # source actions only when asked for
         tidy = _tidy_action(ls, view)
         if tidy is not None:
             actions.append(tidy)
+    if only and snapshot is not None:
+        actions += versions.source_upgrade_actions(ls, view.uri, snapshot, only)
     return actions
 
 

@@ -20,6 +20,7 @@ from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
 from modlsp.core.session import Session
 from modlsp.lsp.documents import Snapshot, Snapshots, file_name
 from modlsp.lsp.settings import Settings, parse_settings
+from modlsp.lsp.versions import VersionState, settings_changed
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ModlspServer(LanguageServer):
         self.watching = False  # the client watches files for us
         # What each open document was last told: (version, diagnostics).
         self.last_published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+        self.versions = VersionState()
 
     @property
     def options(self) -> CheckOptions:
@@ -74,6 +76,7 @@ class ModlspServer(LanguageServer):
     def apply_settings(self, raw: object) -> None:
         settings, complaints = parse_settings(raw)
         self.settings = settings
+        settings_changed(self)
         for complaint in complaints:
             log.warning("%s", complaint)
             self.window_show_message(
@@ -113,11 +116,12 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
 
 
 def create_server() -> ModlspServer:
-    from modlsp.lsp import diagnostics, features, modules, navigation
+    from modlsp.lsp import diagnostics, features, modules, navigation, versions
 
     server = ModlspServer()
     diagnostics.register(server)
     features.register(server)
     modules.register(server)
     navigation.register(server)
+    versions.register(server)
     return server

@@ -14,8 +14,17 @@ class Settings:
     debounce_ms: int = 20
     # Diagnostic codes not to report, e.g. ["retract-rationale"].
     disabled_codes: frozenset[str] = field(default_factory=frozenset)
-    # The go command whose GODEBUG table is used ("go" finds it on PATH).
+    # The go command whose GODEBUG table and environment (GOPROXY, ...) are used.
     go_command: str = "go"
+    # GOPROXY / GOPRIVATE for version facts; "" keeps the go command's.
+    goproxy: str = ""
+    goprivate: str = ""
+    # Only local version sources: the module cache and file:// proxies.
+    offline: bool = False
+    # Show available upgrades as diagnostics without asking ("Check for upgrades").
+    upgrades: bool = False
+    # Seconds one request to a module proxy may take.
+    proxy_timeout: float = 10.0
 
 
 def _non_negative_int(value: Any) -> int:
@@ -28,6 +37,24 @@ def _codes(value: Any) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("expected a list of diagnostic codes (strings)")
     return frozenset(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value.strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 600:
+        raise ValueError("expected a number of seconds above 0 and at most 600")
+    return float(value)
 
 
 def _command(value: Any) -> str:
@@ -67,8 +94,45 @@ SETTINGS = (
         "goCommand",
         "go_command",
         "go",
-        "The go command whose table of GODEBUG settings is used.",
+        "The go command whose GODEBUG table and environment (GOPROXY, GOPRIVATE, GOMODCACHE) "
+        "are used.",
         _command,
+    ),
+    SettingSpec(
+        "goproxy",
+        "goproxy",
+        "",
+        "GOPROXY for version facts, e.g. https://proxy.golang.org; empty: the go command's.",
+        _text,
+    ),
+    SettingSpec(
+        "goprivate",
+        "goprivate",
+        "",
+        "GOPRIVATE patterns: modules never asked of a proxy and never linked to pkg.go.dev; "
+        "empty: the go command's GOPRIVATE and GONOPROXY.",
+        _text,
+    ),
+    SettingSpec(
+        "offline",
+        "offline",
+        False,
+        "Use only the module cache and file:// proxies for version facts.",
+        _flag,
+    ),
+    SettingSpec(
+        "upgrades",
+        "upgrades",
+        False,
+        "Show available upgrades as diagnostics without pressing Check for upgrades.",
+        _flag,
+    ),
+    SettingSpec(
+        "proxyTimeout",
+        "proxy_timeout",
+        10,
+        "Seconds one request to a module proxy may take (above 0, at most 600).",
+        _seconds,
     ),
 )
 _BY_NAME = {spec.name: spec for spec in SETTINGS}

@@ -19,7 +19,16 @@ def _run(*args: str) -> str:
 
 def test_json_lists_every_setting_with_its_default() -> None:
     reference = json.loads(_run("--format", "json"))
-    assert [entry["name"] for entry in reference] == ["debounceMs", "disabledCodes", "goCommand"]
+    assert [entry["name"] for entry in reference] == [
+        "debounceMs",
+        "disabledCodes",
+        "goCommand",
+        "goproxy",
+        "goprivate",
+        "offline",
+        "upgrades",
+        "proxyTimeout",
+    ]
     # Sending every documented default changes nothing and draws no complaint.
     settings, complaints = parse_settings({e["name"]: e["default"] for e in reference})
     assert (settings, complaints) == (Settings(), [])
@@ -29,9 +38,14 @@ def test_json_lists_every_setting_with_its_default() -> None:
 def test_text_is_one_aligned_line_per_setting() -> None:
     lines = _run().splitlines()
     assert lines == [
-        "debounceMs     20    Milliseconds to wait after a change before analysing (0 to 10000).",
-        'disabledCodes  []    Diagnostic codes not to report, e.g. ["retract-rationale"].',
-        'goCommand      "go"  The go command whose table of GODEBUG settings is used.',
+        "debounceMs     20     Milliseconds to wait after a change before analysing (0 to 10000).",
+        'disabledCodes  []     Diagnostic codes not to report, e.g. ["retract-rationale"].',
+        'goCommand      "go"   The go command whose GODEBUG table and environment (GOPROXY, GOPRIVATE, GOMODCACHE) are used.',
+        'goproxy        ""     GOPROXY for version facts, e.g. https://proxy.golang.org; empty: the go command\'s.',
+        'goprivate      ""     GOPRIVATE patterns: modules never asked of a proxy and never linked to pkg.go.dev; empty: the go command\'s GOPRIVATE and GONOPROXY.',
+        "offline        false  Use only the module cache and file:// proxies for version facts.",
+        "upgrades       false  Show available upgrades as diagnostics without pressing Check for upgrades.",
+        "proxyTimeout   10     Seconds one request to a module proxy may take (above 0, at most 600).",
     ]
     assert len(lines) == len(SETTINGS)
 

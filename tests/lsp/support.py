@@ -46,6 +46,20 @@ class ModClient(LanguageClient):
         self.published: list[types.PublishDiagnosticsParams] = []
         self._publication = asyncio.Event()
         self.registrations: list[types.Registration] = []
+        self.refreshes: list[str] = []  # workspace/*/refresh requests, by method
+        self.applied: list[types.ApplyWorkspaceEditParams] = []  # workspace/applyEdit
+        self._applied = asyncio.Event()
+
+    async def next_applied_edit(self, since: int) -> types.ApplyWorkspaceEditParams:
+        """The first workspace/applyEdit request after `since` (an index into `applied`)."""
+
+        async def wait() -> types.ApplyWorkspaceEditParams:
+            while len(self.applied) <= since:
+                self._applied.clear()
+                await self._applied.wait()
+            return self.applied[since]
+
+        return await asyncio.wait_for(wait(), TIMEOUT)
 
     def record(self, params: types.PublishDiagnosticsParams) -> None:
         self.diagnostics[params.uri] = params.diagnostics
@@ -113,11 +127,29 @@ def _register_capability(client: ModClient, params: types.RegistrationParams) ->
     client.registrations.extend(params.registrations)
 
 
+def _refresh(method: str) -> Callable[[ModClient, None], None]:
+    def handler(client: ModClient, params: None) -> None:
+        client.refreshes.append(method)
+
+    return handler
+
+
+def _apply_edit(
+    client: ModClient, params: types.ApplyWorkspaceEditParams
+) -> types.ApplyWorkspaceEditResult:
+    client.applied.append(params)
+    client._applied.set()
+    return types.ApplyWorkspaceEditResult(applied=True)
+
+
 def make_client() -> ModClient:
     client = ModClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
+    features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
+    for method in (types.WORKSPACE_CODE_LENS_REFRESH, types.WORKSPACE_INLAY_HINT_REFRESH):
+        features[method] = _refresh(method)
     register_lsp_features(client, features)
     return client
 

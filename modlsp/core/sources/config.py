@@ -150,10 +150,10 @@ def go_environment(go: str | None, timeout: float = 10.0) -> dict[str, str] | No
 
 @dataclass(frozen=True, slots=True)
 class Overrides:
-    """modlsp's own settings; None (or "") leaves the go command's value."""
+    """modlsp's own settings; "" leaves the go command's value."""
 
     goproxy: str = ""
-    goprivate: str | None = None
+    goprivate: str = ""
     offline: bool = False
 
 
@@ -166,12 +166,9 @@ def resolve(
     """The effective configuration: modlsp's settings, then `go env`, then the environment."""
     values: Mapping[str, str] = go_values if go_values is not None else environ
     goproxy = overrides.goproxy or values.get("GOPROXY", "")
-    private = (
-        overrides.goprivate if overrides.goprivate is not None else values.get("GOPRIVATE", "")
-    )
+    private = overrides.goprivate or values.get("GOPRIVATE", "")
     # GONOPROXY defaults to GOPRIVATE (cmd/go); a GOPRIVATE setting in modlsp replaces both.
-    noproxy = values.get("GONOPROXY", "") if overrides.goprivate is None else ""
-    noproxy = noproxy or private
+    noproxy = (values.get("GONOPROXY", "") if not overrides.goprivate else "") or private
     proxies, complaints = parse_goproxy(goproxy)
     configured_cache = values.get("GOMODCACHE", "")
     return SourceConfig(

@@ -10,6 +10,7 @@ only saves time, it never decides an answer.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -32,7 +33,10 @@ class Cached(NamedTuple):
 
 
 def default_path() -> Path:
-    return Path(platformdirs.user_cache_dir("modlsp", appauthor=False)) / "proxy.sqlite3"
+    """$MODLSP_CACHE_DIR, else the platform's user cache dir (~/.cache/modlsp on Linux)."""
+    configured = os.environ.get("MODLSP_CACHE_DIR")
+    base = Path(configured) if configured else Path(platformdirs.user_cache_dir("modlsp", False))
+    return base / "proxy.sqlite3"
 
 
 class DiskCache:

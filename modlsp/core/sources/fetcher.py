@@ -174,14 +174,14 @@ class Fetcher:
 
     async def _ask(self, entry: ProxyEntry, key: Key) -> Answer:
         if entry.url == OFF:
-            self._say_once(OFF_NOTICE)
+            self._say_once(OFF_NOTICE, to_user=False)  # the user chose it
             return Failed("module lookup disabled by GOPROXY=off", outage=False)
         if entry.url == DIRECT:
             private = " (GONOPROXY/GOPRIVATE)" if self.config.noproxy else ""
             self._say_once(DIRECT_NOTICE.format(private=private))
             return Failed(f"{key.path}: no proxy serves this module", outage=False)
         if self.config.offline and entry.is_network:
-            self._say_once(OFFLINE_NOTICE)
+            self._say_once(OFFLINE_NOTICE, to_user=False)
             return Failed("offline", outage=False)
         source = self._source(entry.url)
         down = self._down.get(entry.url)
@@ -217,10 +217,13 @@ class Fetcher:
                 f"come from caches until it is back (next try in {backoff:g} s)."
             )
 
-    def _say_once(self, message: str) -> None:
+    def _say_once(self, message: str, *, to_user: bool = True) -> None:
         if message not in self._said:
             self._said.add(message)
-            self._report(message)
+            if to_user:
+                self._report(message)
+            else:
+                log.info("%s", message)
 
     async def close(self) -> None:
         await self._client.close()

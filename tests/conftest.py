@@ -1,0 +1,17 @@
+"""Every test runs without the network and without the user's caches: version facts come only
+from the proxies a test starts itself (GOPROXY=off otherwise), and the proxy answer cache lives
+in a directory of this session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ["GOPROXY"] = "off"
+    os.environ.pop("GONOPROXY", None)
+    os.environ.pop("GOPRIVATE", None)
+    os.environ["MODLSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="modlsp-test-cache-")
