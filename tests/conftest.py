@@ -12,6 +12,7 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ["GOPROXY"] = "off"
+    os.environ["GOENV"] = "off"  # the user's go env file must not reach the tests
     os.environ.pop("GONOPROXY", None)
     os.environ.pop("GOPRIVATE", None)
     os.environ["MODLSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="modlsp-test-cache-")
