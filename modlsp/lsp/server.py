@@ -20,7 +20,7 @@ from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
 from modlsp.core.session import Session
 from modlsp.lsp.documents import Snapshot, Snapshots, file_name
 from modlsp.lsp.settings import Settings, parse_settings
-from modlsp.lsp.versions import VersionState, settings_changed
+from modlsp.lsp.versionstate import VersionState
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ class ModlspServer(LanguageServer):
     def apply_settings(self, raw: object) -> None:
         settings, complaints = parse_settings(raw)
         self.settings = settings
+        from modlsp.lsp.versions import settings_changed
+
         settings_changed(self)
         for complaint in complaints:
             log.warning("%s", complaint)

@@ -14,8 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
@@ -35,10 +34,9 @@ from modlsp.core.versioncheck import (
 )
 from modlsp.core.versionfacts import VersionFacts
 from modlsp.core.versionquery import Catalog, Level
-
-if TYPE_CHECKING:
-    from modlsp.lsp.documents import Snapshot
-    from modlsp.lsp.server import ModlspServer
+from modlsp.lsp.documents import Snapshot
+from modlsp.lsp.server import ModlspServer
+from modlsp.lsp.versionstate import Pair
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +45,6 @@ UPGRADE_ALL = "modlsp.server.upgradeAll"
 COMMANDS = (CHECK_UPGRADES, UPGRADE_ALL)
 UPGRADE_KINDS = {"source.upgrade.minor": Level.MINOR, "source.upgrade.patch": Level.PATCH}
 RETRY_AFTER = 60.0
-
-Pair = tuple[str, str]
-
-
-@dataclass(slots=True)
-class VersionState:
-    """The server's version facts, rebuilt when the settings that shape them change."""
-
-    facts: VersionFacts | None = None
-    key: tuple[object, ...] = ()
-    building: asyncio.Task[VersionFacts] | None = None
-    building_key: tuple[object, ...] = ()
-    checked: set[str] = field(default_factory=set)  # uris whose upgrades the user asked for
-    attempted: dict[Pair, float] = field(default_factory=dict)  # when each pair was gathered
-    gathering: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    lens_counts: dict[str, int] = field(default_factory=dict)  # "Upgrade all (N)" as last shown
 
 
 def register(server: ModlspServer) -> None:

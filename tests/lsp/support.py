@@ -49,6 +49,24 @@ class ModClient(LanguageClient):
         self.refreshes: list[str] = []  # workspace/*/refresh requests, by method
         self.applied: list[types.ApplyWorkspaceEditParams] = []  # workspace/applyEdit
         self._applied = asyncio.Event()
+        self._message = asyncio.Event()
+
+    def record_message(self, params: types.ShowMessageParams) -> None:
+        self.messages.append(params)
+        self._message.set()
+
+    async def messages_containing(self, text: str) -> list[str]:
+        """The window/showMessage texts containing `text`, once there is at least one."""
+
+        async def wait() -> list[str]:
+            while True:
+                found = [m.message for m in self.messages if text in m.message]
+                if found:
+                    return found
+                self._message.clear()
+                await self._message.wait()
+
+        return await asyncio.wait_for(wait(), TIMEOUT)
 
     async def next_applied_edit(self, since: int) -> types.ApplyWorkspaceEditParams:
         """The first workspace/applyEdit request after `since` (an index into `applied`)."""
@@ -123,6 +141,10 @@ def _record(client: ModClient, params: types.PublishDiagnosticsParams) -> None:
     client.record(params)
 
 
+def _record_message(client: ModClient, params: types.ShowMessageParams) -> None:
+    client.record_message(params)
+
+
 def _register_capability(client: ModClient, params: types.RegistrationParams) -> None:
     client.registrations.extend(params.registrations)
 
@@ -148,6 +170,7 @@ def make_client() -> ModClient:
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
+    features[types.WINDOW_SHOW_MESSAGE] = _record_message
     for method in (types.WORKSPACE_CODE_LENS_REFRESH, types.WORKSPACE_INLAY_HINT_REFRESH):
         features[method] = _refresh(method)
     register_lsp_features(client, features)

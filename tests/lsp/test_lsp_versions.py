@@ -1,0 +1,218 @@
+"""Version facts end to end: the real server over stdio (VS Code's and Neovim's capabilities)
+asking the fixture module proxy on 127.0.0.1 (tests/versions), configured through the
+`goproxy` / `goprivate` settings."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from versions.fixture import ALPHA, MAIN_GOMOD, MAIN_PATH, build_fixture, gomod_text
+from versions.proxyserver import Fault, ProxyServer, refused_url
+
+from .support import (
+    ModClient,
+    apply_text_edits,
+    open_doc,
+    pos,
+    rng,
+    send_text_edits,
+    start,
+)
+
+# What the fixture proxy says about MAIN_GOMOD, upgrades not asked for (off by default).
+FACTS = [
+    ("newer-major-version", "example.com/alpha/v3 v3.2.0 is available"),
+    ("retracted-version", "example.com/alpha@v1.1.0 is retracted: Broken build on Windows."),
+    ("deprecated-module", "example.com/beta is deprecated: use example.com/gamma instead."),
+    (
+        "requires-newer-go",
+        "example.com/gamma@v1.4.0 requires go >= 1.23 (this module says go 1.21; "
+        "the go command would raise it)",
+    ),
+    ("retracted-version", "example.com/selfretract@v1.0.1 is retracted: Published by mistake."),
+]
+UPGRADES = [
+    ("upgrade-available", "example.com/beta can be upgraded to v0.3.0"),
+    ("upgrade-available", "example.com/gamma can be upgraded to v1.5.0"),
+    ("upgrade-available", "example.com/Upper/Case can be upgraded to v1.1.0"),
+    ("upgrade-available", "example.com/incompat can be upgraded to v2.1.0+incompatible"),
+    ("upgrade-available", "example.com/graph/b can be upgraded to v1.1.0"),
+]
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("lsp-versions") / "proxy")
+
+
+@pytest.fixture
+def proxy(fixture_root: Path) -> Iterator[ProxyServer]:
+    with ProxyServer(fixture_root) as server:
+        yield server
+
+
+def facts(diagnostics: Sequence[types.Diagnostic]) -> list[tuple[object, str]]:
+    return [(d.code, d.message) for d in diagnostics]
+
+
+async def test_facts_merge_in_then_the_lens_shows_upgrades_and_actions_apply(
+    client: ModClient, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    await start(client, {"debounceMs": 0, "goproxy": proxy.url})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", MAIN_GOMOD)
+    published = await client.until(doc.uri, lambda d: facts(d) == FACTS, since=since)
+    retracted = next(d for d in published.diagnostics if d.code == "retracted-version")
+    assert retracted.range == rng(5, 19, 5, 25)  # alpha's version
+    assert retracted.severity == types.DiagnosticSeverity.Warning
+
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
+    )
+    assert [
+        (lens.command.title, list(lens.command.arguments or []))
+        for lens in lenses or []
+        if lens.command
+    ] == [
+        ("Check for upgrades", [{"uri": doc.uri}]),
+        ("Upgrade all (6)", [{"uri": doc.uri, "level": "minor"}]),
+    ]
+    assert lenses and lenses[0].range.start.line == 5  # the first require
+
+    since = client.mark()
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="modlsp.server.checkUpgrades", arguments=[{"uri": doc.uri}]
+        )
+    )
+    wanted = sorted(FACTS + UPGRADES)
+    await client.until(doc.uri, lambda d: sorted(facts(d)) == wanted, since=since)
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc.uri),
+            range=rng(5, 20, 5, 20),
+            context=types.CodeActionContext(diagnostics=[retracted]),
+        )
+    )
+    titles = [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+    assert titles[:2] == [
+        "Upgrade to v1.2.0 (nearest version not retracted)",
+        "Upgrade to v1.2.1 (latest minor, latest)",
+    ]
+    fix = next(a for a in actions or [] if isinstance(a, types.CodeAction) and a.is_preferred)
+    assert fix.edit is not None
+    since = client.mark()
+    send_text_edits(client, doc, _edits(fix.edit, doc.uri))
+    assert f"{ALPHA} v1.2.0" in doc.text
+    await client.until(doc.uri, lambda d: not any("alpha@" in m for _, m in facts(d)), since=since)
+
+    # "Upgrade all" asks the client to apply one edit with every direct upgrade.
+    applied = len(client.applied)
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="modlsp.server.upgradeAll", arguments=[{"uri": doc.uri, "level": "minor"}]
+        )
+    )
+    request = await client.next_applied_edit(applied)
+    after = apply_text_edits(doc.text, _edits(request.edit, doc.uri), client.encoding)
+    for line in ("example.com/alpha v1.2.1", "example.com/gamma v1.5.0", "example.com/beta v0.3.0"):
+        assert line in after
+
+
+def _edits(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
+    if edit.document_changes:
+        return [
+            e
+            for change in edit.document_changes
+            if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri
+            for e in change.edits
+            if isinstance(e, types.TextEdit)
+        ]
+    return list((edit.changes or {}).get(uri, []))
+
+
+async def test_source_action_upgrades_every_direct_dependency(
+    client: ModClient, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    gomod = gomod_text(MAIN_PATH, "1.21", require=("example.com/gamma v1.4.0",))
+    await start(client, {"debounceMs": 0, "goproxy": proxy.url})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", gomod)
+    await client.until(
+        doc.uri, lambda d: "requires-newer-go" in [c for c, _ in facts(d)], since=since
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc.uri),
+            range=rng(0, 0, 0, 0),
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.Source]),
+        )
+    )
+    by_title = {a.title: a for a in actions or [] if isinstance(a, types.CodeAction)}
+    patch = by_title["Upgrade all direct dependencies (patch)"]
+    assert patch.kind == "source.upgrade.patch" and patch.edit is not None
+    assert "example.com/gamma v1.4.1" in apply_text_edits(
+        doc.text, _edits(patch.edit, doc.uri), client.encoding
+    )
+    assert "Upgrade all direct dependencies (minor)" in by_title
+
+
+async def test_private_modules_never_reach_the_proxy(
+    client: ModClient, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    gomod = gomod_text(
+        MAIN_PATH, "1.21", require=("private.corp/secret v1.0.0", "example.com/beta v0.2.0")
+    )
+    await start(client, {"debounceMs": 0, "goproxy": proxy.url, "goprivate": "private.corp"})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", gomod)
+    await client.until(
+        doc.uri, lambda d: "deprecated-module" in [c for c, _ in facts(d)], since=since
+    )
+    assert not [p for p in proxy.paths() if "private.corp" in p]
+    assert [p for p in proxy.paths() if p.startswith("/example.com/beta/")]
+
+
+async def test_a_dead_proxy_is_one_message_and_requests_still_answer(
+    client: ModClient, tmp_path: Path
+) -> None:
+    await start(client, {"debounceMs": 0, "goproxy": refused_url()})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", MAIN_GOMOD)
+    await client.next_diagnostics(doc.uri, since=since)
+
+    (message,) = await client.messages_containing("is not answering")
+    assert "cannot connect" in message
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=doc.uri), position=pos(5, 21)
+        )
+    )
+    assert hover is not None
+
+
+async def test_a_hanging_proxy_does_not_block_requests(
+    client: ModClient, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    proxy.add_fault(Fault("hang"))
+    await start(client, {"debounceMs": 0, "goproxy": proxy.url})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", MAIN_GOMOD)
+    published = await client.next_diagnostics(doc.uri, since=since)
+    assert facts(published.diagnostics) == []  # syntax first, facts never block it
+    await asyncio.get_running_loop().run_in_executor(None, proxy.wait_for_requests)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=doc.uri), position=pos(5, 21)
+        )
+    )
+    assert hover is not None
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
+    )
+    assert lenses and lenses[0].command and lenses[0].command.title == "Check for upgrades"
