@@ -1,18 +1,18 @@
 """Every test runs without the network and without the user's caches: version facts come only
 from the proxies a test starts itself (GOPROXY=off otherwise), and the proxy answer cache lives
-in a directory of this session."""
+in a directory of this session.
+
+Set when this module is imported, not in a hook: the conftests below it build server
+environments from os.environ when they are imported, which happens before pytest_configure.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 
-import pytest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    os.environ["GOPROXY"] = "off"
-    os.environ["GOENV"] = "off"  # the user's go env file must not reach the tests
-    os.environ.pop("GONOPROXY", None)
-    os.environ.pop("GOPRIVATE", None)
-    os.environ["MODLSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="modlsp-test-cache-")
+os.environ["GOPROXY"] = "off"
+os.environ["GOENV"] = "off"  # the user's go env file must not reach the tests
+os.environ.pop("GONOPROXY", None)
+os.environ.pop("GOPRIVATE", None)
+os.environ["MODLSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="modlsp-test-cache-")

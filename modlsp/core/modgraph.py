@@ -13,7 +13,7 @@ so that callers can say what they cannot know instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -105,15 +105,24 @@ def _remember(table: dict[_Key, Summary], key: _Key, summary: Summary) -> Summar
 
 @dataclass(slots=True)
 class Summaries:
-    """go.mod summaries and source trees of dependency versions, replacements applied."""
+    """go.mod summaries and source trees of dependency versions, replacements applied.
+
+    `fetched` answers for a module version the module cache does not hold (e.g. the .mod files
+    version facts fetched from a proxy); it is asked for the replacement module when there is
+    one, never for a directory."""
 
     cache: ModuleCache | None
     replaces: Mapping[tuple[str, str], Replacement] = field(default_factory=dict)
     _summaries: dict[ModVer, Summary | None] = field(default_factory=dict)
+    fetched: Callable[[ModVer], Summary | None] | None = None
 
     @classmethod
     def for_module(
-        cls, cache: ModuleCache | None, main_dir: Path, replaces: Iterable[Replace]
+        cls,
+        cache: ModuleCache | None,
+        main_dir: Path,
+        replaces: Iterable[Replace],
+        fetched: Callable[[ModVer], Summary | None] | None = None,
     ) -> Summaries:
         """Relative replacement directories are relative to the main module."""
         table: dict[tuple[str, str], Replacement] = {}
@@ -123,7 +132,7 @@ class Summaries:
             else:
                 target = Replacement(r.new_path, r.new_version)
             table[(r.old_path, r.old_version)] = target
-        return cls(cache, table)
+        return cls(cache, table, fetched=fetched)
 
     def replacement(self, m: ModVer) -> Replacement | None:
         """A version-specific replacement wins over one for every version."""
@@ -136,11 +145,11 @@ class Summaries:
         target = self.replacement(m)
         if target is not None and target.is_directory:
             result = _directory_summary(Path(target.path, "go.mod"))
-        elif self.cache is not None:
-            where = m if target is None else ModVer(target.path, target.version)
-            result = _cache_summary(self.cache, where)
         else:
-            result = None
+            where = m if target is None else ModVer(target.path, target.version)
+            result = _cache_summary(self.cache, where) if self.cache is not None else None
+            if result is None and self.fetched is not None:
+                result = self.fetched(where)
         self._summaries[m] = result
         return result
 

@@ -10,7 +10,7 @@ from modlsp.core.formatter import format_model
 from modlsp.core.hover import hover as hover_text
 from modlsp.core.problems import Fix, Problem
 from modlsp.core.tidycheck import tidied
-from modlsp.lsp import convert, modules, navigation, versions
+from modlsp.lsp import convert, modules, navigation, versionfeatures, versions
 from modlsp.lsp.diagnostics import DocumentProblems, document_problems
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
@@ -178,14 +178,22 @@ def folding_range(
     return ranges
 
 
-def hover(ls: ModlspServer, params: types.HoverParams) -> types.Hover | None:
+async def hover(ls: ModlspServer, params: types.HoverParams) -> types.Hover | None:
     snapshot = ls.snapshot(params.text_document.uri)
     if snapshot is None:
         return navigation.go_hover(ls, params)
-    found = hover_text(snapshot.analysis.model, snapshot.mapper.offset(params.position))
-    if found is None:
+    offset = snapshot.mapper.offset(params.position)
+    found = hover_text(snapshot.analysis.model, offset)
+    facts = await versionfeatures.version_hover(ls, snapshot, offset)
+    parts = [text for text in (facts, found.markdown if found else None) if text]
+    if not parts:
         return None
+    where: types.Range | None
+    if found is not None:
+        where = snapshot.mapper.range(found.span)
+    else:
+        where = versionfeatures.hover_span(snapshot, offset)
+    markdown = "\n\n---\n\n".join(parts)
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
-        range=snapshot.mapper.range(found.span),
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown), range=where
     )

@@ -118,7 +118,14 @@ def _log_failure(task: asyncio.Task[Any]) -> None:
 
 
 def create_server() -> ModlspServer:
-    from modlsp.lsp import diagnostics, features, modules, navigation, versions
+    from modlsp.lsp import (
+        diagnostics,
+        features,
+        modules,
+        navigation,
+        versionfeatures,
+        versions,
+    )
 
     server = ModlspServer()
     diagnostics.register(server)
@@ -126,4 +133,5 @@ def create_server() -> ModlspServer:
     modules.register(server)
     navigation.register(server)
     versions.register(server)
+    versionfeatures.register(server)
     return server

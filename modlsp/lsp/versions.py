@@ -66,6 +66,7 @@ def settings_changed(ls: ModlspServer) -> None:
         ls.start_background(old.close())
         state.facts = None
         state.attempted.clear()
+        state.graphs_fetched.clear()
 
 
 async def service(ls: ModlspServer) -> VersionFacts:
@@ -117,6 +118,7 @@ def forget(ls: ModlspServer, uri: str) -> None:
     """A closed document: its "checked" state and lens count go with it."""
     ls.versions.checked.discard(uri)
     ls.versions.lens_counts.pop(uri, None)
+    ls.versions.graphs_fetched = {k for k in ls.versions.graphs_fetched if k[0] != uri}
 
 
 def config(ls: ModlspServer) -> SourceConfig | None:
