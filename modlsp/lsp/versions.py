@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Edit, Problem
+from modlsp.core.reader import read
 from modlsp.core.sources.config import Overrides, SourceConfig
 from modlsp.core.sources.fetcher import Fetcher
 from modlsp.core.sources.http import Limits
@@ -34,6 +35,7 @@ from modlsp.core.versioncheck import (
 )
 from modlsp.core.versionfacts import VersionFacts
 from modlsp.core.versionquery import Catalog, Level
+from modlsp.lsp import modules
 from modlsp.lsp.documents import Snapshot
 from modlsp.lsp.server import ModlspServer
 from modlsp.lsp.versionstate import Pair
@@ -249,19 +251,56 @@ def _uri_argument(args: tuple[Any, ...]) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-async def check_upgrades(ls: ModlspServer, *args: Any) -> None:
+async def check_upgrades(ls: ModlspServer, *args: Any) -> dict[str, int] | None:
+    """Ask the proxies again (no caches) about every requirement of the go.mod, show the
+    upgrades in its diagnostics from now on, and say in one message what was found."""
     found = _uri_argument(args)
-    snapshot = ls.snapshot(found[0]) if found is not None else None
-    if found is None or snapshot is None:
-        _tell(ls, "Check for upgrades: open a go.mod file first")
-        return
+    model = _model(ls, found[0]) if found is not None else None
+    if found is None or model is None:
+        _tell(ls, "Check for upgrades: no readable go.mod was given")
+        return None
     uri = found[0]
     ls.versions.checked.add(uri)
-    pairs = [(r.path, r.version) for r in checked_requires(snapshot.analysis.model)]
+    pairs = [(r.path, r.version) for r in checked_requires(model)]
     now = time.monotonic()
     for pair in pairs:
         ls.versions.attempted[pair] = now
     await _gather(ls, uri, pairs, fresh=True)
+    facts = ls.versions.facts
+    unknown: list[str] = []  # why each requirement without a catalog has none
+    for pair in pairs:
+        known = facts.known_requirement(*pair) if facts is not None else None
+        if known is None:
+            unknown.append("no answer")
+        elif not isinstance(known.catalog, Catalog):
+            unknown.append(known.catalog.message)
+    upgradable = len(upgrade_plan(ls, model, Level.MINOR))
+    message = (
+        f"{upgradable} of {len(pairs)} requirements can be upgraded"
+        if upgradable
+        else f"no upgrades for {len(pairs)} requirements"
+    )
+    if unknown:
+        message += f"; no version information for {len(unknown)} ({unknown[0]})"
+    ls.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=f"modlsp: {message}")
+    )
+    return {"requirements": len(pairs), "upgrades": upgradable, "unknown": len(unknown)}
+
+
+def _model(ls: ModlspServer, uri: str) -> ModFile | None:
+    """The go.mod as the editor has it, else as the disk has it."""
+    snapshot = ls.snapshot(uri)
+    if snapshot is not None:
+        return snapshot.analysis.model
+    path = modules.uri_path(uri)
+    if path is None or path.name != "go.mod":
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return read(data, FileKind.GOMOD, str(path))
 
 
 async def upgrade_all(ls: ModlspServer, *args: Any) -> None:

@@ -91,6 +91,9 @@ async def test_facts_merge_in_then_the_lens_shows_upgrades_and_actions_apply(
     )
     wanted = sorted(FACTS + UPGRADES)
     await client.until(doc.uri, lambda d: sorted(facts(d)) == wanted, since=since)
+    assert await client.messages_containing("can be upgraded") == [
+        "modlsp: 6 of 9 requirements can be upgraded"
+    ]
 
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
