@@ -66,6 +66,8 @@ class VersionFacts:
         self._catalogs: dict[str, Catalog | Unknown | NotFound] = {}
         self._mods: dict[tuple[str, str], ModFacts | Unknown | NotFound] = {}
         self._majors: dict[str, Catalog | None] = {}
+        self._unsure_catalogs: set[str] = set()  # a go.mod it needed had no answer
+        self._unsure_majors: set[str] = set()  # a probe had no answer
 
     # --- what is already known, without I/O ---------------------------------------------
 
@@ -102,10 +104,23 @@ class VersionFacts:
 
     async def catalog(self, path: str, *, fresh: bool = False) -> Catalog | Unknown | NotFound:
         known = self._catalogs.get(path)
-        if known is not None and not fresh and not isinstance(known, Unknown):
+        if (
+            known is not None
+            and not fresh
+            and not isinstance(known, Unknown)
+            and path not in self._unsure_catalogs
+        ):
             return known
         result = await self._build_catalog(path, fresh)
         self._catalogs[path] = result
+        # A catalog built while a go.mod it needs had no answer lacks the retractions or the
+        # deprecation: kept for known_catalog, built again when asked again.
+        if isinstance(result, Catalog) and any(
+            isinstance(self._mods.get((path, v)), Unknown) for v in _consulted(result)
+        ):
+            self._unsure_catalogs.add(path)
+        else:
+            self._unsure_catalogs.discard(path)
         return result
 
     async def _build_catalog(self, path: str, fresh: bool) -> Catalog | Unknown | NotFound:
@@ -165,9 +180,10 @@ class VersionFacts:
     async def newer_major(self, path: str, *, fresh: bool = False) -> Catalog | None:
         """The highest-major module `path/vN` (or `gopkg.in/x.vN`) above this one that has a
         release, probing a few majors at a time up to a bound."""
-        if path in self._majors and not fresh:
+        if path in self._majors and not fresh and path not in self._unsure_majors:
             return self._majors[path]
         found: Catalog | None = None
+        unsure = False  # a probe got no answer
         current = _major_number(path)
         if current is not None:
             next_major = current + 1
@@ -182,11 +198,26 @@ class VersionFacts:
                 released = [c for c in catalogs if isinstance(c, Catalog) and c.candidates()[0]]
                 if released:
                     found = released[-1]
+                unsure = unsure or any(isinstance(c, Unknown) for c in catalogs)
                 if not isinstance(catalogs[-1], Catalog):
                     break
                 next_major = batch[-1] + 1
         self._majors[path] = found
+        if unsure:
+            self._unsure_majors.add(path)  # kept for known_requirement, asked again next time
+        else:
+            self._unsure_majors.discard(path)
         return found
+
+
+def _consulted(catalog: Catalog) -> list[str]:
+    """The versions whose go.mod `_build_catalog` reads: the newest compatible one (when there
+    are +incompatible ones) and `latest`."""
+    compatible = [v for v in catalog.versions if not v.endswith("+incompatible")]
+    consulted = [catalog.latest] if catalog.latest else []
+    if compatible and len(compatible) < len(catalog.versions):
+        consulted.append(compatible[-1])
+    return consulted
 
 
 def parse_list(data: bytes) -> list[str]:

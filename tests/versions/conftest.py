@@ -4,11 +4,12 @@ files) and a ProxyServer serving it (one per test, so that logs and faults never
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from .fetching import Fetchers
 from .fixture import build_fixture
 from .proxyserver import ProxyServer
 
@@ -32,3 +33,11 @@ def go_home(tmp_path: Path) -> Path:
     home = tmp_path / "gohome"
     home.mkdir()
     return home
+
+
+@pytest.fixture
+async def fetchers() -> AsyncIterator[Fetchers]:
+    """Builds modlsp Fetchers (reports in `fetchers.messages`), closed after the test."""
+    made = Fetchers()
+    yield made
+    await made.close()

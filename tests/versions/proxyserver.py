@@ -12,6 +12,10 @@ The server runs an aiohttp application on its own event loop in a background thr
 public method is safe to call from other threads (the test thread).  Stopping it releases
 `hang` faults, closes every connection and joins the thread.
 
+With `tls=True` it serves https, with a certificate for 127.0.0.1 and localhost signed by a
+throwaway CA made for this server (`trustme`, no network): clients trust it through
+`client_ssl_context()` or the CA file `ca_pem` (e.g. SSL_CERT_FILE for the go command).
+
 Protocol (https://go.dev/ref/mod#goproxy-protocol): `GET <mount>/<escaped path>/@v/list`,
 `/@v/<escaped version>.info|.mod|.zip` and `/<escaped path>/@latest` are answered from the
 files under `root`; HEAD is accepted too, other methods get 405.  A missing file, a path
@@ -25,7 +29,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import shutil
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,6 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+import trustme
 from aiohttp import web
 
 from modlsp.core.modpath import unescape_path, unescape_version
@@ -182,7 +190,7 @@ class ProxyServer:
     `credentials` ("user", "password"): every request needs the matching basic
     `Authorization` header, otherwise 401 with `WWW-Authenticate: Basic`.  `base`: a mount
     path (e.g. "/base" or "base/"): the proxy lives at `http://127.0.0.1:PORT/base`, anything
-    else is 404.
+    else is 404.  `tls`: serve https (see the module docstring).
     """
 
     def __init__(
@@ -192,8 +200,17 @@ class ProxyServer:
         credentials: tuple[str, str] | None = None,
         base: str = "",
         faults: Iterable[Fault] = (),
+        tls: bool = False,
     ) -> None:
         self.root = root
+        self.tls = tls
+        self._ca: trustme.CA | None = None
+        self._server_ssl: ssl.SSLContext | None = None
+        self._ca_dir: Path | None = None
+        if tls:
+            self._ca = trustme.CA()
+            self._server_ssl = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self._ca.issue_cert("127.0.0.1", "localhost").configure_cert(self._server_ssl)
         self.base = "/" + base.strip("/") if base.strip("/") else ""
         self._auth: str | None = None
         if credentials is not None:
@@ -248,7 +265,11 @@ class ProxyServer:
             raise RuntimeError("the proxy server failed to start") from self._error
 
     def stop(self) -> None:
-        """Release hanging requests, close every connection and join the thread; idempotent."""
+        """Release hanging requests, close every connection, join the thread and remove the
+        `ca_pem` file; idempotent."""
+        if self._ca_dir is not None:
+            shutil.rmtree(self._ca_dir, ignore_errors=True)
+            self._ca_dir = None
         thread, loop, stopping = self._thread, self._loop, self._stopping
         if thread is None:
             return
@@ -279,10 +300,16 @@ class ProxyServer:
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
         await runner.setup()
         try:
-            await web.SockSite(runner, sock, backlog=512).start()
+            await web.SockSite(runner, sock, backlog=512, ssl_context=self._server_ssl).start()
             self._ready.set()
             await self._stopping.wait()
         finally:
+            if self.tls and runner.server is not None:
+                # A TLS connection would wait for the client's close_notify, which a client
+                # blocked in stop() never sends: cut them (plain http ones close cleanly).
+                for handler in runner.server.connections:
+                    if handler.transport is not None:
+                        handler.transport.abort()
             await runner.cleanup()
 
     # -- addresses ----------------------------------------------------------------------------
@@ -292,9 +319,13 @@ class ProxyServer:
         return self._port
 
     @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
+
+    @property
     def origin(self) -> str:
-        """`http://127.0.0.1:PORT`, without the mount path."""
-        return f"http://127.0.0.1:{self._port}"
+        """`http://127.0.0.1:PORT` (`https://` with TLS), without the mount path."""
+        return f"{self.scheme}://127.0.0.1:{self._port}"
 
     @property
     def url(self) -> str:
@@ -303,7 +334,28 @@ class ProxyServer:
 
     def url_with_credentials(self, user: str, password: str) -> str:
         """The GOPROXY URL with `user:password@` in it."""
-        return f"http://{user}:{password}@127.0.0.1:{self._port}{self.base}"
+        return f"{self.scheme}://{user}:{password}@127.0.0.1:{self._port}{self.base}"
+
+    # -- TLS ----------------------------------------------------------------------------------
+
+    def client_ssl_context(self) -> ssl.SSLContext:
+        """A client context that verifies certificates and host names and trusts this
+        server's CA only (not the system's)."""
+        if self._ca is None:
+            raise RuntimeError("the proxy server has no TLS (tls=True)")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
+        self._ca.configure_trust(context)
+        return context
+
+    @property
+    def ca_pem(self) -> Path:
+        """The CA certificate in PEM, in a temporary file removed by `stop()`."""
+        if self._ca is None:
+            raise RuntimeError("the proxy server has no TLS (tls=True)")
+        if self._ca_dir is None:
+            self._ca_dir = Path(tempfile.mkdtemp(prefix="modlsp-test-ca-"))
+            self._ca.cert_pem.write_to_path(self._ca_dir / "ca.pem")
+        return self._ca_dir / "ca.pem"
 
     # -- request log --------------------------------------------------------------------------
 

@@ -338,6 +338,35 @@ def test_basic_auth(fixture_root: Path, go_home: Path) -> None:
         assert server.requests == []
 
 
+def test_tls_with_basic_auth(fixture_root: Path, go_home: Path) -> None:
+    with ProxyServer(fixture_root, credentials=("user", "pass"), tls=True) as server:
+        assert server.url == f"https://127.0.0.1:{server.port}"
+        # The go command trusts the throwaway CA through SSL_CERT_FILE and sends .netrc
+        # credentials over https (only), for a machine named host:port (go 1.24+ matches
+        # machine names as prefixes of the URL; a bare "127.0.0.1" does not name it).
+        netrc = go_home / ".netrc"
+        netrc.write_text(f"machine 127.0.0.1:{server.port} login user password pass\n")
+        trust = {"SSL_CERT_FILE": str(server.ca_pem)}
+        assert go_versions(server.url, GAMMA, go_home, NETRC=str(netrc), **trust) == list(
+            LISTED[GAMMA]
+        )
+        assert server.paths()[0] == "/example.com/gamma/@v/list"
+        assert all(r.authorized for r in server.requests)
+        server.clear()
+        # Credentials in an https GOPROXY URL are used as they are.
+        url = server.url_with_credentials("user", "pass")
+        assert go_versions(url, GAMMA, go_home, **trust) == list(LISTED[GAMMA])
+        assert server.requests and all(r.authorized for r in server.requests)
+        server.clear()
+        # Without the CA the certificate is refused before any request.
+        proc = run_go(["list", "-m", "-versions", "-json", BETA], server.url, go_home)
+        assert proc.returncode == 1
+        assert "certificate signed by unknown authority" in proc.stderr
+        assert server.requests == []
+        ca_pem = server.ca_pem
+    assert not ca_pem.exists()  # removed by stop()
+
+
 def test_mount_path(fixture_root: Path, go_home: Path) -> None:
     with ProxyServer(fixture_root, base="base/") as server:
         assert server.url == f"http://127.0.0.1:{server.port}/base"

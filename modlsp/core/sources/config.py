@@ -50,7 +50,7 @@ class SourceConfig:
     offline: bool = False  # only local sources: the module cache and file:// proxies
     modcache: Path | None = None
     goauth: str = "netrc"
-    insecure: str = ""  # GOINSECURE globs: plain http allowed for credentials
+    insecure: str = ""  # GOINSECURE globs (read for completeness; modlsp never skips TLS checks)
     complaints: tuple[str, ...] = ()
 
     def bypasses_proxy(self, path: str) -> bool:

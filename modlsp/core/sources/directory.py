@@ -9,7 +9,16 @@ from pathlib import Path
 from modlsp.core import semver
 from modlsp.core.modpath import unescape_version
 from modlsp.core.pseudo import is_pseudo_version
-from modlsp.core.sources.answers import SIZE_CAPS, Answer, Failed, Found, Key, Kind, Missing
+from modlsp.core.sources.answers import (
+    SIZE_CAPS,
+    Answer,
+    Failed,
+    Found,
+    Key,
+    Kind,
+    Missing,
+    malformed,
+)
 
 
 class DirectorySource:
@@ -41,6 +50,9 @@ class DirectorySource:
             return Missing(f"{key}: not found in {self.label}")
         except OSError as err:
             return Failed(f"{self.label}: {key}: {err.strerror or err}")
+        problem = malformed(key, data)
+        if problem:  # the same rule as for a proxy's answer: callers parse what they get
+            return Failed(f"{self.label}: {problem}")
         if key.kind is Kind.LIST and self._module_cache:
             held = self._held_versions(file.parent)
             if isinstance(held, Found) and held.data:

@@ -10,7 +10,8 @@ said once.
 
 A proxy that fails (timeout, refused, 5xx, garbage) is marked down with an exponential backoff:
 meanwhile its requests fail at once, the caller gets the last answer it had (however old), and
-the user hears about the outage once, not once per module.
+the user hears about the outage once, not once per module. When the backoff is over, one
+request tries again; it succeeding ends the outage, it failing doubles the backoff.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from modlsp.core.sources.answers import Answer, Failed, Found, Key, Missing
 from modlsp.core.sources.config import DIRECT, OFF, ProxyEntry, SourceConfig, file_url_path
 from modlsp.core.sources.directory import DirectorySource
 from modlsp.core.sources.diskcache import DiskCache
 from modlsp.core.sources.http import HttpClient, HttpSource
-from modlsp.core.sources.netrc import Credentials
+from modlsp.core.sources.netrc import Credentials, credentials_for
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class _Down:
     until: float
     backoff: float
     message: str
+    probing: bool = False  # one request is trying whether the source is back
 
 
 class Fetcher:
@@ -72,7 +73,7 @@ class Fetcher:
         self._ttl = ttl
         self._clock = clock
         self._memory: dict[Key, tuple[Answer, float]] = {}
-        self._inflight: dict[Key, asyncio.Future[Answer]] = {}
+        self._inflight: dict[Key, asyncio.Task[Answer]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._down: dict[str, _Down] = {}
         self._said: set[str] = set()
@@ -102,17 +103,18 @@ class Fetcher:
             self._loop = loop
         pending = self._inflight.get(key)
         if pending is None:
-            pending = loop.create_future()
+            # A task of its own, shared by every caller: one that is cancelled (a request the
+            # editor gave up) leaves it running for the others and for the caches.
+            pending = loop.create_task(self._resolve(key, fresh))
             self._inflight[key] = pending
-            try:
-                pending.set_result(await self._resolve(key, fresh))
-            except BaseException as err:  # cancellation included: waiters must not hang
-                pending.set_exception(err)
-                pending.exception()  # mark retrieved: the waiters re-raise it themselves
-                raise
-            finally:
-                self._inflight.pop(key, None)
+            pending.add_done_callback(lambda task: self._settled(key, task))
         return await asyncio.shield(pending)
+
+    def _settled(self, key: Key, task: asyncio.Task[Answer]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("looking up %s failed", key, exc_info=task.exception())
 
     def peek(self, key: Key) -> Answer | None:
         """The answer already in memory, without any I/O (for requests that must not wait)."""
@@ -185,10 +187,16 @@ class Fetcher:
             return Failed("offline", outage=False)
         source = self._source(entry.url)
         down = self._down.get(entry.url)
-        if down is not None and self._clock() < down.until:
-            return Failed(down.message)
+        if down is not None:
+            if down.probing or self._clock() < down.until:
+                return Failed(f"{key}: not asked, {source.label} is not answering ({down.message})")
+            down.probing = True  # the backoff is over: this request tries, others still fail
         self.requests += 1
-        answer = await source.get(key)
+        try:
+            answer = await source.get(key)
+        finally:
+            if down is not None:
+                down.probing = False
         if isinstance(answer, Failed) and answer.outage and entry.is_network:
             self._mark_down(entry.url, source.label, answer.message)
         elif entry.url in self._down:
@@ -202,13 +210,17 @@ class Fetcher:
             if url.startswith("file:"):
                 source = DirectorySource(file_url_path(url), url)
             else:
-                host = urlsplit(url).hostname or ""
-                source = HttpSource(url, self._client, self._credentials.get(host))
+                credentials = credentials_for(self._credentials, url)
+                source = HttpSource(url, self._client, credentials)
             self._sources[url] = source
         return source
 
     def _mark_down(self, url: str, label: str, message: str) -> None:
         previous = self._down.get(url)
+        if previous is not None and self._clock() < previous.until:
+            # Another request of the same outage, sent before it was known: the backoff
+            # grows once per failed try, not once per request that was in flight.
+            return
         backoff = FIRST_BACKOFF if previous is None else min(previous.backoff * 2, MAX_BACKOFF)
         self._down[url] = _Down(self._clock() + backoff, backoff, message)
         if previous is None:

@@ -1,13 +1,21 @@
 """GOPROXY over HTTP(S) with aiohttp: one session per event loop with connection reuse, a
-bound on concurrent requests, per-request timeouts and response size caps."""
+bound on concurrent requests, per-request timeouts and response size caps.
+
+Credentials (from .netrc, or `user:password@` in the GOPROXY URL) travel over https only, as
+the go command sends them (cmd/go/internal/web): never in clear text, not even to this
+machine. TLS certificates are always verified.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import logging
+import ssl
+import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import aiohttp
 
@@ -18,7 +26,6 @@ from modlsp.core.sources.netrc import Credentials
 log = logging.getLogger(__name__)
 
 USER_AGENT = "modlsp (+https://go.dev/ref/mod#goproxy-protocol)"
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +36,15 @@ class Limits:
 
 
 class HttpClient:
-    """An aiohttp session, created on first use inside the running event loop."""
+    """An aiohttp session, created on first use inside the running event loop.
 
-    def __init__(self, limits: Limits = Limits()) -> None:
+    `ssl`: the context that verifies servers' certificates; None is the default verification
+    (the system's trust store, or SSL_CERT_FILE / SSL_CERT_DIR). Verification is never off.
+    """
+
+    def __init__(self, limits: Limits = Limits(), *, ssl: ssl.SSLContext | None = None) -> None:
         self.limits = limits
+        self._ssl = ssl
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -40,7 +52,13 @@ class HttpClient:
     def _ensure(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         loop = asyncio.get_running_loop()
         if self._session is None or self._slots is None or self._loop is not loop:
-            connector = aiohttp.TCPConnector(limit=self.limits.concurrency, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(
+                limit=self.limits.concurrency,
+                ttl_dns_cache=300,
+                # The default made now, not aiohttp's made at import: SSL_CERT_FILE and
+                # SSL_CERT_DIR as they are when the first request goes out.
+                ssl=self._ssl if self._ssl is not None else ssl.create_default_context(),
+            )
             timeout = aiohttp.ClientTimeout(
                 total=self.limits.timeout, sock_connect=self.limits.connect_timeout
             )
@@ -49,7 +67,10 @@ class HttpClient:
                 timeout=timeout,
                 headers={"User-Agent": USER_AGENT},
                 auto_decompress=True,
-                trust_env=True,  # HTTPS_PROXY / NO_PROXY, as the go command honours them
+                # Not trust_env: besides HTTPS_PROXY it makes aiohttp read ~/.netrc and send
+                # those credentials itself, over plain http too (and fail with ValueError next
+                # to our own Authorization header). The proxy variables: environment_proxy.
+                trust_env=False,
             )
             self._slots = asyncio.Semaphore(self.limits.concurrency)
             self._loop = loop
@@ -58,15 +79,19 @@ class HttpClient:
     async def get(self, url: str, cap: int, headers: dict[str, str]) -> tuple[int, bytes]:
         """(status, body); raises aiohttp.ClientError, asyncio.TimeoutError or BodyTooLargeError."""
         session, slots = self._ensure()
-        async with slots, session.get(url, headers=headers, allow_redirects=True) as response:
+        proxy = environment_proxy(url)
+        async with (
+            slots,
+            session.get(url, headers=headers, allow_redirects=True, proxy=proxy) as response,
+        ):
             length = response.content_length
             if length is not None and length > cap:
-                raise BodyTooLargeError(length)
+                raise BodyTooLargeError(cap, length)  # not read at all
             body = bytearray()
             async for chunk in response.content.iter_chunked(64 << 10):
                 body += chunk
                 if len(body) > cap:
-                    raise BodyTooLargeError(len(body))
+                    raise BodyTooLargeError(cap)  # read no further
             return response.status, bytes(body)
 
     async def close(self) -> None:
@@ -75,9 +100,31 @@ class HttpClient:
             self._session = None
 
 
+def environment_proxy(url: str) -> str | None:
+    """The proxy HTTPS_PROXY / HTTP_PROXY names for `url`, None when there is none or NO_PROXY
+    exempts the host (the go command honours these variables too)."""
+    parts = urlsplit(url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    host = parts.hostname or ""
+    if not proxy or _is_loopback(host) or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
+def _is_loopback(host: str) -> bool:
+    """Like the go command (x/net/http/httpproxy), never go through a proxy to this machine."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class BodyTooLargeError(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(f"response larger than the cap ({size} bytes or more)")
+    def __init__(self, cap: int, announced: int | None = None) -> None:
+        size = f" ({announced} bytes announced)" if announced is not None else ""
+        super().__init__(f"response larger than the cap of {cap} bytes{size}")
 
 
 class HttpSource:
@@ -88,17 +135,25 @@ class HttpSource:
         self.label = public_url(url)
         self._client = client
         self._headers: dict[str, str] = {}
+        self._held_back = False  # credentials known but not sent (plain http)
         parts = urlsplit(url)
-        if parts.username is not None:
-            credentials = Credentials(parts.username, parts.password or "")
+        in_url = parts.username is not None or parts.password is not None
+        if in_url:
+            credentials = Credentials(unquote(parts.username or ""), unquote(parts.password or ""))
             self.url = self.label
-        if credentials is not None and (
-            parts.scheme == "https" or (parts.hostname or "") in LOOPBACK_HOSTS
-        ):
-            # Credentials travel over TLS only (or to this machine): never in clear text
-            # across a network.
+        if credentials is None:
+            return
+        if parts.scheme == "https":
             token = base64.b64encode(f"{credentials.login}:{credentials.password}".encode())
             self._headers["Authorization"] = "Basic " + token.decode("ascii")
+            return
+        # Never in clear text, not even to this machine: the go command sends no .netrc
+        # credentials over http and refuses a URL that has them.
+        self._held_back = True
+        if in_url:
+            log.warning("credentials for %s are not sent over plain http", self.label)
+        else:
+            log.info("the .netrc credentials for %s are not sent over plain http", self.label)
 
     async def get(self, key: Key) -> Answer:
         try:
@@ -114,6 +169,8 @@ class HttpSource:
             return Failed(f"{self.label}: {key}: no answer within {limit:g} s")
         except aiohttp.ClientError as err:
             return Failed(f"{self.label}: {key}: {_describe(err)}")
+        except (OSError, ValueError) as err:  # what aiohttp leaves unwrapped (a bad URL, ...)
+            return Failed(f"{self.label}: {key}: {err or type(err).__name__}")
         if status == 200:
             problem = malformed(key, body)
             return Failed(f"{self.label}: {problem}") if problem else Found(body)
@@ -121,11 +178,21 @@ class HttpSource:
         if status in (404, 410):
             return Missing(text or f"{key}: not found")
         if status in (401, 403):
-            return Failed(f"{self.label}: {key}: {status} (check the credentials in .netrc)")
+            hint = "check the credentials in .netrc"
+            if self._held_back or not self.url.startswith("https:"):
+                hint += "; they are sent over https only"
+            return Failed(f"{self.label}: {key}: {status} ({hint})")
         return Failed(f"{self.label}: {key}: HTTP {status} {text[:120]}".rstrip())
 
 
 def _describe(err: aiohttp.ClientError) -> str:
+    # The TLS errors first: they are ClientConnectorErrors whose os_error says little.
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        reason = err.certificate_error
+        detail = getattr(reason, "verify_message", "") or str(reason)
+        return f"the TLS certificate of {err.host} is not trusted ({detail})"
+    if isinstance(err, aiohttp.ClientSSLError):
+        return f"TLS handshake failed ({err})"
     if isinstance(err, aiohttp.ClientConnectorError):
         return f"cannot connect ({err.os_error.strerror or err.os_error})"
     if isinstance(err, aiohttp.ServerDisconnectedError):

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +83,19 @@ def load_credentials(environ: Mapping[str, str], goauth: str) -> dict[str, Crede
     except OSError:
         return {}
     return parse_netrc(text)
+
+
+def credentials_for(found: Mapping[str, Credentials], url: str) -> Credentials | None:
+    """The credentials for the proxy `url`: those of a machine named like the go command
+    (1.24+) names them, `host[:port]` or `host[:port]/path`, the longest that is a prefix of
+    the URL at a "/"; else those of the bare host name (older go commands, curl)."""
+    machines: dict[str, Credentials] = {}
+    for machine, credentials in found.items():  # stored as cmd/go's storeCredential does
+        machines.setdefault(machine.removeprefix("https://").rstrip("/"), credentials)
+    parts = urlsplit(url)
+    prefix = parts.netloc.rpartition("@")[2] + parts.path.rstrip("/")
+    while prefix:
+        if prefix in machines:
+            return machines[prefix]
+        prefix = prefix.rpartition("/")[0]
+    return found.get(parts.hostname or "")
