@@ -95,11 +95,12 @@ class VersionFacts:
     async def requirement(
         self, path: str, version: str, *, fresh: bool = False
     ) -> RequirementFacts:
-        catalog, gomod, major = await asyncio.gather(
-            self.catalog(path, fresh=fresh),
-            self.gomod(path, version),
-            self.newer_major(path, fresh=fresh),
-        )
+        # One after the other: the requirements themselves run concurrently and the proxy
+        # connections are bounded anyway, and a warm start (everything cached) creates no
+        # tasks at all this way.
+        catalog = await self.catalog(path, fresh=fresh)
+        gomod = await self.gomod(path, version)
+        major = await self.newer_major(path, fresh=fresh)
         return RequirementFacts(path, version, catalog, gomod, major)
 
     async def catalog(self, path: str, *, fresh: bool = False) -> Catalog | Unknown | NotFound:
@@ -162,10 +163,18 @@ class VersionFacts:
         known = self._mods.get(key)
         if known is not None and not isinstance(known, Unknown):
             return known
+        disk = self.fetcher.disk
+        stored = disk.get_derived(path, version) if disk is not None else None
+        parsed = ModFacts.from_json(stored) if stored is not None else None
+        if parsed is not None:
+            self._mods[key] = parsed
+            return parsed
         answer = await self.fetcher.get(Key(path, Kind.MOD, version))
         result: ModFacts | Unknown | NotFound
         if isinstance(answer, Found):
             result = ModFacts.parse(path, answer.data)
+            if disk is not None:
+                disk.put_derived(path, version, result.to_json())
         elif isinstance(answer, Missing):
             result = NotFound(answer.message)
         else:

@@ -9,6 +9,7 @@ Everything here is pure: the facts arrive as a `Catalog` built by `versionfacts`
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -66,6 +67,35 @@ class ModFacts:
             has_gomod=data.strip() != f"module {path}".encode()
             and data.strip() != f'module "{path}"'.encode(),
         )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [
+                self.module,
+                self.go,
+                [list(r) for r in self.requires],
+                [list(r) for r in self.retractions],
+                self.deprecated,
+                self.has_gomod,
+            ],
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ModFacts | None:
+        """None for anything this version did not write (the cache then reads the go.mod)."""
+        try:
+            module, go, requires, retractions, deprecated, has_gomod = json.loads(text)
+            return cls(
+                str(module),
+                str(go),
+                tuple(ModVer(str(p), str(v)) for p, v in requires),
+                tuple(Retraction(str(lo), str(hi), str(why)) for lo, hi, why in retractions),
+                str(deprecated),
+                bool(has_gomod),
+            )
+        except (ValueError, TypeError):
+            return None
 
 
 @dataclass(frozen=True, slots=True)

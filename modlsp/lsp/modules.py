@@ -55,6 +55,10 @@ def is_go_source(uri: str, language_id: str) -> bool:
 
 
 async def initialized(ls: ModlspServer, params: types.InitializedParams) -> None:
+    from modlsp.lsp.versions import service
+
+    # Resolving GOPROXY & co. runs `go env` (0.1 s): do it now, not when a go.mod opens.
+    ls.start_background(service(ls))
     await _watch_files(ls)
     folders = [uri_path(f.uri) for f in ls.workspace.folders.values()]
     if not folders and ls.workspace.root_path:

@@ -23,7 +23,7 @@ from modlsp.core.sources.answers import Answer, Found, Key, Kind, Missing
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FOUND, MISSING = 0, 1
 
 
@@ -52,10 +52,17 @@ class DiskCache:
             (version,) = db.execute("PRAGMA user_version").fetchone()
             if version != SCHEMA_VERSION:
                 db.execute("DROP TABLE IF EXISTS answers")
+                db.execute("DROP TABLE IF EXISTS derived")
                 db.execute(
                     "CREATE TABLE answers (scope TEXT, path TEXT, kind TEXT, version TEXT,"
                     " status INTEGER, body BLOB, fetched REAL,"
                     " PRIMARY KEY (scope, path, kind, version)) WITHOUT ROWID"
+                )
+                # What a version's go.mod says, parsed once for every process: a warm start
+                # then reads small records instead of parsing hundreds of go.mods.
+                db.execute(
+                    "CREATE TABLE derived (path TEXT, version TEXT, data TEXT,"
+                    " PRIMARY KEY (path, version)) WITHOUT ROWID"
                 )
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self._db = db
@@ -67,27 +74,32 @@ class DiskCache:
         # Immutable answers are the same through every proxy.
         return "" if key.kind.immutable else scope
 
-    def get_many(self, keys: list[Key], scope: str) -> dict[Key, Cached]:
-        """The cached answers for `keys` (one query per module path)."""
-        found: dict[Key, Cached] = {}
-        if self._db is None or not keys:
-            return found
-        wanted = set(keys)
-        paths = sorted({k.path for k in keys})
+    def load_scope(self, scope: str, limit: int = 50_000) -> dict[Key, Cached] | None:
+        """Every list, @latest and "not found" answer cached for one proxy list, in one query
+        (a warm start asks for hundreds of them); None when there are more than `limit`."""
+        if self._db is None:
+            return None
         try:
             with self._lock:
-                for path in paths:
-                    rows = self._db.execute(
-                        "SELECT kind, version, status, body, fetched FROM answers"
-                        " WHERE path = ? AND scope IN ('', ?)",
-                        (path, scope),
-                    ).fetchall()
-                    for kind, version, status, body, fetched in rows:
-                        key = Key(path, Kind(kind), version)
-                        if key in wanted:
-                            found[key] = Cached(_answer(status, body), fetched)
-        except (sqlite3.Error, ValueError) as err:
+                (count,) = self._db.execute(
+                    "SELECT COUNT(*) FROM answers WHERE scope = ?", (scope,)
+                ).fetchone()
+                if count > limit:
+                    return None
+                rows = self._db.execute(
+                    "SELECT path, kind, version, status, body, fetched FROM answers"
+                    " WHERE scope = ?",
+                    (scope,),
+                ).fetchall()
+        except sqlite3.Error as err:
             self._disable(err)
+            return None
+        found: dict[Key, Cached] = {}
+        for path, kind, version, status, body, fetched in rows:
+            try:
+                found[Key(path, Kind(kind), version)] = Cached(_answer(status, body), fetched)
+            except ValueError:
+                continue
         return found
 
     def get(self, key: Key, scope: str) -> Cached | None:
@@ -127,6 +139,30 @@ class DiskCache:
                         body,
                         time.time(),
                     ),
+                )
+        except sqlite3.Error as err:
+            self._disable(err)
+
+    def get_derived(self, path: str, version: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT data FROM derived WHERE path = ? AND version = ?", (path, version)
+                ).fetchone()
+        except sqlite3.Error as err:
+            self._disable(err)
+            return None
+        return str(row[0]) if row is not None else None
+
+    def put_derived(self, path: str, version: str, data: str) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (path, version, data)
                 )
         except sqlite3.Error as err:
             self._disable(err)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from modlsp.core.sources.answers import Answer, Failed, Found, Key, Missing
 from modlsp.core.sources.config import DIRECT, OFF, ProxyEntry, SourceConfig, file_url_path
 from modlsp.core.sources.directory import DirectorySource
-from modlsp.core.sources.diskcache import DiskCache
+from modlsp.core.sources.diskcache import Cached, DiskCache
 from modlsp.core.sources.http import HttpClient, HttpSource
 from modlsp.core.sources.netrc import Credentials, credentials_for
 
@@ -85,7 +85,13 @@ class Fetcher:
             if config.modcache is not None
             else None
         )
+        self._scope_rows: dict[Key, Cached] | None = None  # loaded on first use
+        self._scope_complete = True
         self.requests = 0  # network and file:// requests made, for benchmarks and tests
+
+    @property
+    def disk(self) -> DiskCache | None:
+        return self._disk
 
     @property
     def scope(self) -> str:
@@ -97,6 +103,9 @@ class Fetcher:
         remembered = self._memory.get(key)
         if remembered is not None and not fresh and self._usable(key, *remembered):
             return remembered[0]
+        local = self._local(key, fresh)
+        if local is not None:
+            return local  # no task, no await: a warm start is a loop over the disk cache
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             self._inflight.clear()
@@ -132,18 +141,42 @@ class Fetcher:
         self._memory[key] = (answer, time.time() if fetched is None else fetched)
         return answer
 
-    async def _resolve(self, key: Key, fresh: bool) -> Answer:
+    def _local(self, key: Key, fresh: bool) -> Answer | None:
+        """The answer the module cache or the disk cache holds and may be trusted now."""
         if key.kind.immutable and self._modcache is not None:
             local = self._modcache.read(key)
             if isinstance(local, Found):
                 return self._remember(key, local)
-        cached = self._disk.get(key, self.scope) if self._disk is not None else None
-        if cached is not None and not fresh and self._usable(key, *cached):
+        if fresh or self._disk is None:
+            return None
+        cached = self._cached(key)
+        if cached is not None and self._usable(key, *cached):
             return self._remember(key, cached.answer, cached.fetched)
+        return None
+
+    def _cached(self, key: Key) -> Cached | None:
+        """The disk cache's answer; this proxy list's mutable answers are read in one go."""
+        if self._disk is None:
+            return None
+        if key.kind.immutable:
+            return self._disk.get(key, self.scope)
+        if self._scope_rows is None:
+            loaded = self._disk.load_scope(self.scope)
+            self._scope_rows = loaded if loaded is not None else {}
+            self._scope_complete = loaded is not None
+        found = self._scope_rows.get(key)
+        if found is None and not self._scope_complete:
+            return self._disk.get(key, self.scope)
+        return found
+
+    async def _resolve(self, key: Key, fresh: bool) -> Answer:
+        cached = self._cached(key)
         answer = await self._walk(key)
         if isinstance(answer, (Found, Missing)):
             if self._disk is not None:
                 self._disk.put(key, self.scope, answer)
+                if self._scope_rows is not None and not key.kind.immutable:
+                    self._scope_rows[key] = Cached(answer, time.time())
             return self._remember(key, answer)
         # No answer now: the last one we had, however old, beats none.
         remembered = self._memory.get(key)
