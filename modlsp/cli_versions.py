@@ -40,7 +40,8 @@ class VersionChecker:
 
     def problems(self, model: ModFile) -> list[Problem]:
         pairs = [(r.path, r.version) for r in checked_requires(model)]
-        self._loop.run_until_complete(self.facts.requirements(pairs))
+        direct = {r.path for r in checked_requires(model) if not r.indirect}
+        self._loop.run_until_complete(self.facts.requirements(pairs, majors=direct))
         return version_problems(model, self.facts.known_requirement, show_upgrades=True)
 
     def catalogs(self, paths: Iterable[str]) -> dict[str, Catalog | Unknown | NotFound]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,21 +88,37 @@ class VersionFacts:
     # --- gathering ----------------------------------------------------------------------
 
     async def requirements(
-        self, pairs: Iterable[tuple[str, str]], *, fresh: bool = False
+        self,
+        pairs: Iterable[tuple[str, str]],
+        *,
+        fresh: bool = False,
+        majors: Container[str] | None = None,
     ) -> list[RequirementFacts]:
+        """Facts of each (path, version); newer majors are probed for the paths in `majors`
+        (all when None): a go.mod shows them on direct requirements only."""
         unique = list(dict.fromkeys(pairs))
-        return list(await asyncio.gather(*(self.requirement(p, v, fresh=fresh) for p, v in unique)))
+        return list(
+            await asyncio.gather(
+                *(
+                    self.requirement(p, v, fresh=fresh, major=majors is None or p in majors)
+                    for p, v in unique
+                )
+            )
+        )
 
     async def requirement(
-        self, path: str, version: str, *, fresh: bool = False
+        self, path: str, version: str, *, fresh: bool = False, major: bool = True
     ) -> RequirementFacts:
         # One after the other: the requirements themselves run concurrently and the proxy
         # connections are bounded anyway, and a warm start (everything cached) creates no
         # tasks at all this way.
         catalog = await self.catalog(path, fresh=fresh)
         gomod = await self.gomod(path, version)
-        major = await self.newer_major(path, fresh=fresh)
-        return RequirementFacts(path, version, catalog, gomod, major)
+        newer = await self.newer_major(path, fresh=fresh) if major else None
+        if not major and path not in self._majors:
+            self._majors[path] = None  # not asked: known for now, probed when wanted
+            self._unsure_majors.add(path)
+        return RequirementFacts(path, version, catalog, gomod, newer)
 
     async def catalog(self, path: str, *, fresh: bool = False) -> Catalog | Unknown | NotFound:
         known = self._catalogs.get(path)
@@ -246,11 +263,25 @@ def parse_info(data: bytes) -> Info:
     when: datetime | None = None
     raw_time = value.get("Time")
     if isinstance(raw_time, str):
-        try:
-            when = datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
-        except ValueError:
-            when = None
+        when = parse_time(raw_time)
     return Info(str(value["Version"]), when)
+
+
+# RFC 3339 as Go writes it: fractional seconds with trailing zeros trimmed (any count of digits,
+# which datetime.fromisoformat only accepts from Python 3.11 on).
+_TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z")
+
+
+def parse_time(text: str) -> datetime | None:
+    match = _TIME_RE.match(text.strip())
+    if match is None:
+        return None
+    seconds, fraction, zone = match.groups()
+    micro = (fraction or ".0")[1:7].ljust(6, "0")
+    try:
+        return datetime.fromisoformat(f"{seconds}.{micro}{'+00:00' if zone == 'Z' else zone}")
+    except ValueError:
+        return None
 
 
 def _major_number(path: str) -> int | None:

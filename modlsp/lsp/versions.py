@@ -137,7 +137,8 @@ def problems(ls: ModlspServer, uri: str, snapshot: Snapshot) -> list[Problem]:
     if model.kind is not FileKind.GOMOD:
         return []
     pairs = [(r.path, r.version) for r in checked_requires(model)]
-    _gather_missing(ls, uri, pairs)
+    direct = frozenset(r.path for r in checked_requires(model) if not r.indirect)
+    _gather_missing(ls, uri, pairs, direct)
     facts = ls.versions.facts
     if facts is None:
         return []
@@ -147,7 +148,7 @@ def problems(ls: ModlspServer, uri: str, snapshot: Snapshot) -> list[Problem]:
     return [p for p in found if p.code not in disabled]
 
 
-def _gather_missing(ls: ModlspServer, uri: str, pairs: list[Pair]) -> None:
+def _gather_missing(ls: ModlspServer, uri: str, pairs: list[Pair], direct: frozenset[str]) -> None:
     state = ls.versions
     now = time.monotonic()
     facts = state.facts
@@ -161,7 +162,7 @@ def _gather_missing(ls: ModlspServer, uri: str, pairs: list[Pair]) -> None:
         return
     for pair in wanted:
         state.attempted[pair] = now
-    state.gathering[uri] = ls.start_background(_gather(ls, uri, wanted, fresh=False))
+    state.gathering[uri] = ls.start_background(_gather(ls, uri, wanted, direct, fresh=False))
 
 
 def _failed(facts: VersionFacts, pair: Pair) -> bool:
@@ -169,10 +170,13 @@ def _failed(facts: VersionFacts, pair: Pair) -> bool:
     return known is not None and not isinstance(known.catalog, Catalog)
 
 
-async def _gather(ls: ModlspServer, uri: str, pairs: Iterable[Pair], *, fresh: bool) -> None:
+async def _gather(
+    ls: ModlspServer, uri: str, pairs: Iterable[Pair], direct: frozenset[str], *, fresh: bool
+) -> None:
+    """Newer majors are probed for direct requirements only: only those show them."""
     try:
         facts = await service(ls)
-        await facts.requirements(pairs, fresh=fresh)
+        await facts.requirements(pairs, fresh=fresh, majors=direct)
     finally:
         ls.versions.gathering.pop(uri, None)
     _refresh(ls, uri)
@@ -262,10 +266,11 @@ async def check_upgrades(ls: ModlspServer, *args: Any) -> dict[str, int] | None:
     uri = found[0]
     ls.versions.checked.add(uri)
     pairs = [(r.path, r.version) for r in checked_requires(model)]
+    direct = frozenset(r.path for r in checked_requires(model) if not r.indirect)
     now = time.monotonic()
     for pair in pairs:
         ls.versions.attempted[pair] = now
-    await _gather(ls, uri, pairs, fresh=True)
+    await _gather(ls, uri, pairs, direct, fresh=True)
     facts = ls.versions.facts
     unknown: list[str] = []  # why each requirement without a catalog has none
     for pair in pairs:
