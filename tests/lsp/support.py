@@ -47,6 +47,7 @@ class ModClient(LanguageClient):
         self._publication = asyncio.Event()
         self.registrations: list[types.Registration] = []
         self.refreshes: list[str] = []  # workspace/*/refresh requests, by method
+        self._refreshed = asyncio.Event()
         self.applied: list[types.ApplyWorkspaceEditParams] = []  # workspace/applyEdit
         self._applied = asyncio.Event()
         self._message = asyncio.Event()
@@ -67,6 +68,16 @@ class ModClient(LanguageClient):
                 await self._message.wait()
 
         return await asyncio.wait_for(wait(), TIMEOUT)
+
+    async def wait_for_refresh(self, method: str) -> None:
+        """Until the server has sent a `method` refresh request (at any time so far)."""
+
+        async def wait() -> None:
+            while method not in self.refreshes:
+                self._refreshed.clear()
+                await self._refreshed.wait()
+
+        await asyncio.wait_for(wait(), TIMEOUT)
 
     async def next_applied_edit(self, since: int) -> types.ApplyWorkspaceEditParams:
         """The first workspace/applyEdit request after `since` (an index into `applied`)."""
@@ -152,6 +163,7 @@ def _register_capability(client: ModClient, params: types.RegistrationParams) ->
 def _refresh(method: str) -> Callable[[ModClient, None], None]:
     def handler(client: ModClient, params: None) -> None:
         client.refreshes.append(method)
+        client._refreshed.set()
 
     return handler
 

@@ -219,3 +219,77 @@ async def test_a_hanging_proxy_does_not_block_requests(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
     )
     assert lenses and lenses[0].command and lenses[0].command.title == "Check for upgrades"
+
+
+async def test_hover_completion_links_and_inlay_hints(
+    client: ModClient, proxy: ProxyServer, tmp_path: Path
+) -> None:
+    await start(client, {"debounceMs": 0, "goproxy": proxy.url, "goprivate": "private.corp"})
+    text = MAIN_GOMOD.replace(")\n", "\tprivate.corp/secret v1.0.0\n)\n")
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "go.mod", text)
+    await client.until(doc.uri, lambda d: facts(d)[:1] == FACTS[:1], since=since)
+    identifier = types.TextDocumentIdentifier(uri=doc.uri)
+
+    # Hover on alpha's version: retraction, upgrades with dates, newer major, pkg.go.dev.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=identifier, position=pos(5, 21))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    shown = hover.contents.value
+    for part in (
+        "Broken build on Windows.",
+        "v1.2.1",
+        "example.com/alpha/v3",
+        "v3.2.0",
+        "https://pkg.go.dev/example.com/alpha@v1.1.0",
+        "2024-",
+    ):
+        assert part in shown, shown
+    private = await client.text_document_hover_async(
+        types.HoverParams(text_document=identifier, position=pos(14, 3))
+    )
+    assert private is not None and isinstance(private.contents, types.MarkupContent)
+    assert "pkg.go.dev" not in private.contents.value
+
+    # Completion on alpha's version: newest first, pre-release after releases, retracted
+    # ones marked deprecated; the edit replaces the version token.
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=identifier, position=pos(5, 21))
+    )
+    assert isinstance(result, types.CompletionList)
+    ordered = sorted(result.items, key=lambda item: item.sort_text or "")
+    assert [item.label for item in ordered] == [
+        "v1.2.1",
+        "v1.2.0",
+        "v1.1.0",
+        "v1.0.0",
+        "v1.3.0-beta.1",
+    ]
+    retracted = {
+        i.label for i in ordered if i.tags and types.CompletionItemTag.Deprecated in i.tags
+    }
+    assert retracted == {"v1.1.0", "v1.0.0"}
+    edit = ordered[0].text_edit
+    assert isinstance(edit, types.TextEdit) and edit.range == rng(5, 19, 5, 25)
+
+    # Links: public require paths to pkg.go.dev, none for the private module.
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=identifier)
+    )
+    targets = [link.target for link in links or []]
+    assert "https://pkg.go.dev/example.com/alpha@v1.1.0" in targets
+    assert not [t for t in targets if t and "private.corp" in t]
+
+    # Inlay hints: MVS selects graph/b v1.1.0 (graph/a requires it) above the line's v1.0.0.
+    async def hints() -> list[types.InlayHint]:
+        found = await client.text_document_inlay_hint_async(
+            types.InlayHintParams(text_document=identifier, range=rng(0, 0, 16, 0))
+        )
+        return list(found or [])
+
+    found = await hints()
+    if not found:  # the go.mods of the graph were being fetched: the server asks to refresh
+        await client.wait_for_refresh(types.WORKSPACE_INLAY_HINT_REFRESH)
+        found = await hints()
+    assert [(h.position.line, h.label) for h in found] == [(13, "selected v1.1.0")]
