@@ -21,7 +21,7 @@ from lsprotocol import types
 from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Edit, Problem
 from modlsp.core.reader import read
-from modlsp.core.sources.config import Overrides, SourceConfig
+from modlsp.core.sources.config import DIRECT, OFF, Overrides, SourceConfig
 from modlsp.core.sources.fetcher import Fetcher
 from modlsp.core.sources.http import Limits
 from modlsp.core.sources.setup import open_fetcher, source_config
@@ -280,17 +280,33 @@ async def check_upgrades(ls: ModlspServer, *args: Any) -> dict[str, int] | None:
         elif not isinstance(known.catalog, Catalog):
             unknown.append(known.catalog.message)
     upgradable = len(upgrade_plan(ls, model, Level.MINOR))
-    message = (
-        f"{upgradable} of {len(pairs)} requirements can be upgraded"
-        if upgradable
-        else f"no upgrades for {len(pairs)} requirements"
-    )
+    requirements = _count(len(pairs), "requirement")
+    if upgradable:
+        message = f"{upgradable} of {requirements} can be upgraded"
+    else:
+        message = f"no upgrades for {requirements}"
     if unknown:
         message += f"; no version information for {len(unknown)} ({unknown[0]})"
+    elif facts is not None and (local := _local_only(facts.fetcher.config)):
+        # Not "nothing newer exists": nothing newer that this machine knows of.
+        message += f" (module cache only: {local})"
     ls.window_show_message(
         types.ShowMessageParams(type=types.MessageType.Info, message=f"modlsp: {message}")
     )
     return {"requirements": len(pairs), "upgrades": upgradable, "unknown": len(unknown)}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _local_only(config: SourceConfig) -> str | None:
+    """Why no proxy is asked at all, None when one is."""
+    if config.offline:
+        return "offline"
+    if all(entry.url in (OFF, DIRECT) for entry in config.proxies):
+        return f"GOPROXY={config.goproxy}"
+    return None
 
 
 def _model(ls: ModlspServer, uri: str) -> ModFile | None:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from oracle.goproxy import populate_cache, write_proxy
+from oracle.tidy_fixtures import lib, merge
 
 from .conftest import MAIN_GO
 
@@ -37,8 +39,17 @@ requre golang.org/x/text v0.14.0
 require golang.org/x/mod v0.17
 """
 
-ERROR, WARN = 1, 2  # vim.diagnostic.severity
+# BROKEN_GOMOD with both problems fixed.
+TIDY_GOMOD = BROKEN_GOMOD.replace("requre ", "require ").replace(" v0.17\n", " v0.17.0\n")
+
+ERROR, WARN, INFO = 1, 2, 3  # vim.diagnostic.severity
 LOG_INFO, LOG_WARN, LOG_ERROR = 2, 3, 4  # vim.log.levels
+MESSAGE_INFO = 3  # LSP MessageType.Info
+
+# What the server says after Check for upgrades on BROKEN_GOMOD: its one valid require line
+# (golang.org/x/mod, in the module cache, which GOPROXY=off leaves as the only source) has no
+# newer version there.
+CHECKED_BROKEN = "modlsp: no upgrades for 1 requirement (module cache only: GOPROXY=off)"
 
 UNKNOWN_DIRECTIVE = {
     "lnum": 4,
@@ -194,6 +205,7 @@ def test_runtimepath_without_setup_attaches_to_gomod_and_go(
     assert data["package_loaded_after"] is False
     assert data["gomod"]["filetype"] == "gomod"
     assert data["gomod"]["diagnostics"] == [UNKNOWN_DIRECTIVE, NONCANONICAL]
+    assert data["gomod"]["lenses"] == ["Check for upgrades"]
     assert data["gomod"]["diagnostics_after_edit"] == [UNKNOWN_DIRECTIVE]
     # The same client serves main.go, and the server leaves Go sources alone (for now).
     assert data["go"] == {"filetype": "go", "same_client": True, "diagnostics": []}
@@ -217,13 +229,18 @@ def test_checkhealth(project: Path, run: Callable[[str, Path], dict[str, Any]]) 
         "disabledCodes = {} (default)",
         'goCommand = "go" (default)',
         "OK client 1: modlsp 0.1.0, root " + str(project) + ", 1 buffer",
+        'OK code lenses: on in go.mod buffers ("Check for upgrades", "Upgrade all (N)")',
+        "inlay hints: off (require('modlsp').setup({ inlay_hints = true }) turns them on)",
     ):
         assert expected in healthy, f"{expected!r} not in:\n{healthy}"
     assert "ERROR" not in healthy, healthy
 
     unknown = "\n".join(data["unknown_setting"])
     assert "WARNING unknown setting noSuchSetting = true: the server ignores it" in unknown, unknown
-    assert "Known settings: debounceMs, disabledCodes, goCommand" in unknown, unknown
+    assert (
+        "Known settings: debounceMs, disabledCodes, goCommand, goproxy, goprivate, offline, "
+        "upgrades, proxyTimeout\n"
+    ) in unknown, unknown
     assert "OK setting debounceMs = 30" in unknown, unknown
     assert "ERROR" not in unknown, unknown
 
@@ -243,11 +260,10 @@ def test_user_commands(project: Path, run: Callable[[str, Path], dict[str, Any]]
             "with modlsp enabled (see :checkhealth modlsp)",
         }
     ]
+    # The server runs it on the buffer's go.mod and says what it found in one message
+    # (window/showMessage, which Neovim shows with vim.notify).
     assert data["check_upgrades"] == [
-        {
-            "level": LOG_WARN,
-            "message": 'This modlsp server (0.1.0) does not support "Check for Upgrades" yet.',
-        }
+        {"level": LOG_INFO, "message": f"LSP[modlsp] {CHECKED_BROKEN}"}
     ]
     unsupported_bump = [
         {
@@ -264,25 +280,169 @@ def test_user_commands(project: Path, run: Callable[[str, Path], dict[str, Any]]
             "(a whole number from 2 up, e.g. 3 or v3)",
         }
     ]
-    # As a server that advertises the commands sees them; this one answers with an error.
+    assert data["advertised_commands"] == [
+        "modlsp.server.checkUpgrades",
+        "modlsp.server.upgradeAll",
+    ]
+    # As the server sees the commands: bumpMajor (advertised here as later versions will, run
+    # from main.go) also names the go.mod, and this server answers it with an error.
     gomod_uri = project.joinpath("go.mod").as_uri()
     assert data["requests"] == [
-        {"command": "modlsp.server.checkUpgrades", "arguments": [{"uri": gomod_uri}]},
-        {"command": "modlsp.server.bumpMajor", "arguments": [{"uri": gomod_uri, "major": 3}]},
+        {
+            "command": "modlsp.server.checkUpgrades",
+            "arguments": [{"uri": gomod_uri}],
+            "result": {"requirements": 1, "upgrades": 0, "unknown": 0},
+            "error": None,
+        },
+        {
+            "command": "modlsp.server.bumpMajor",
+            "arguments": [{"uri": gomod_uri, "major": 3}],
+            "result": None,
+            "error": "Invalid Params: Command name 'modlsp.server.bumpMajor' is not defined",
+        },
     ]
-    for answer, title in (
-        (data["check_upgrades_advertised"], "Check for Upgrades"),
-        (data["bump_major_advertised"], "Bump Module Major Version"),
-    ):
-        assert len(answer) == 1 and answer[0]["level"] == LOG_ERROR, answer
-        assert answer[0]["message"].startswith(f"modlsp: {title} failed: "), answer
+    assert data["bump_major_advertised"] == [
+        {
+            "level": LOG_ERROR,
+            "message": "modlsp: Bump Module Major Version failed: Invalid Params: Command name "
+            "'modlsp.server.bumpMajor' is not defined",
+        }
+    ]
     assert data["restart"] == [{"level": LOG_INFO, "message": "modlsp: restarted (1 client)"}]
     restarted = data["restarted"]
     assert restarted["new_id"] != restarted["old_id"]
     assert restarted["clients"] == 1
     assert restarted["buffers"] == 2  # go.mod and main.go
     assert restarted["diagnostics"] == [UNKNOWN_DIRECTIVE, NONCANONICAL]
-    assert data["show_messages"] == []
+    assert data["show_messages"] == [{"type": MESSAGE_INFO, "message": CHECKED_BROKEN}]
+
+
+def test_code_lens_runs_check_for_upgrades(
+    tmp_path: Path, run: Callable[[str, Path], dict[str, Any]]
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    # A third requirement the module cache does not have: with GOPROXY=off nothing else can
+    # tell its versions, which the server's message says.
+    (root / "go.mod").write_text(TIDY_GOMOD + "\nrequire example.com/gone v1.0.0\n")
+    (root / "main.go").write_text(MAIN_GO)
+
+    data = run("codelens", root)
+
+    lens = {
+        "line": 4,  # the first require line
+        "title": "Check for upgrades",
+        "command": "modlsp.server.checkUpgrades",
+        "arguments": [{"uri": root.joinpath("go.mod").as_uri()}],
+    }
+    assert data["server_code_lens_provider"] is True
+    # The package asked for the lenses by itself (setup() with the defaults) and keeps them
+    # fresh; Go files get no refreshing (the server has lenses for go.mod only).
+    assert data["lenses"] == [lens]
+    assert data["virtual_text"] == [{"line": 4, "text": "Check for upgrades"}]
+    assert data["refresh_events"] == ["BufEnter", "CursorHold", "InsertLeave"]
+    assert data["go_refresh_events"] == []
+    assert data["inlay_hints_enabled"] is False  # off unless setup({ inlay_hints = true })
+
+    # vim.lsp.codelens.run() on the lens line ran the server's command; the server's one
+    # message is all the user saw.
+    message = (
+        "modlsp: no upgrades for 3 requirements; no version information for 1 "
+        "(module lookup disabled by GOPROXY=off)"
+    )
+    seen = [{"level": LOG_INFO, "message": f"LSP[modlsp] {message}"}]
+    assert data["lens_run"] == seen
+    assert data["lenses_after"] == [lens]
+    # :ModlspCheckUpgrades from main.go sends the same request for the module's go.mod.
+    assert data["command_run"] == seen
+    request = {
+        "params": {"command": lens["command"], "arguments": lens["arguments"]},
+        "result": {"requirements": 3, "upgrades": 0, "unknown": 1},
+        "error": None,
+    }
+    assert data["requests"] == [request, request]
+    assert data["show_messages"] == [{"type": MESSAGE_INFO, "message": message}] * 2
+    assert data["notifications"] == seen * 2
+    assert data["ui_select"] == []
+
+
+# A module cache where example.com/greet has a newer version, which example.com/tool requires.
+# Modules of their own: a version's go.mod is immutable, and modlsp's answer cache (shared by
+# the session's tests) keeps it forever, so a version must mean the same in every fixture.
+UPGRADES_PROXY = merge(
+    lib("example.com/greet@v1.0.0"),
+    lib("example.com/greet@v1.1.0"),
+    lib("example.com/tool@v1.0.0", require=["example.com/greet v1.1.0"]),
+)
+UPGRADES_GOMOD = """\
+module example.com/hello
+
+go 1.22
+
+require example.com/greet v1.0.0
+
+require example.com/tool v1.0.0
+"""
+UPGRADES_MAIN_GO = (
+    'package main\n\nimport (\n\t_ "example.com/greet"\n\t_ "example.com/tool"\n)\n\n'
+    "func main() {}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def upgrades_modcache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("nvim-upgrades-modcache")
+    return populate_cache(
+        write_proxy(base / "proxy", UPGRADES_PROXY), base / "home", UPGRADES_PROXY
+    )
+
+
+def test_upgrade_all_lens_applies_the_edit_and_inlay_hints_show_the_selected_version(
+    tmp_path: Path, upgrades_modcache: Path
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "go.mod").write_text(UPGRADES_GOMOD)
+    (root / "main.go").write_text(UPGRADES_MAIN_GO)
+
+    data = run_scenario("upgrades", root, upgrades_modcache)
+
+    # setup({ inlay_hints = true }): example.com/tool's go.mod raises greet to v1.1.0.
+    assert data["inlay_hints_enabled"] is True
+    assert data["hints"] == [{"line": 4, "label": "selected v1.1.0"}]
+    message = "modlsp: 1 of 2 requirements can be upgraded (module cache only: GOPROXY=off)"
+    assert data["check_message"] == {"type": MESSAGE_INFO, "message": message}
+    assert data["lenses_after_check"] == ["Check for upgrades", "Upgrade all (1)"]
+    version = {"lnum": 4, "col": 26, "end_lnum": 4, "end_col": 32, "source": "modlsp"}
+    assert data["diagnostics_after_check"] == [
+        {
+            **version,
+            "severity": INFO,
+            "message": "example.com/greet is selected at v1.1.0, not v1.0.0: other requirements "
+            "need that version, and go mod tidy writes it here",
+            "code": "requirement-below-selected",
+        },
+        {
+            **version,
+            "severity": INFO,
+            "message": "example.com/greet can be upgraded to v1.1.0",
+            "code": "upgrade-available",
+        },
+    ]
+    # "Upgrade all (1)": the server's workspace/applyEdit changed the buffer; then the hint,
+    # the diagnostics and the lens went.
+    assert data["lines_after_upgrade"] == [
+        "module example.com/hello",
+        "",
+        "go 1.22",
+        "",
+        "require example.com/greet v1.1.0",
+        "",
+        "require example.com/tool v1.0.0",
+    ]
+    assert data["lenses_after_upgrade"] == ["Check for upgrades"]
+    assert data["show_messages"] == [{"type": MESSAGE_INFO, "message": message}]
+    assert data["notifications"] == [{"level": LOG_INFO, "message": f"LSP[modlsp] {message}"}]
 
 
 def test_bad_setup_options_are_reported_not_raised(
@@ -303,13 +463,19 @@ def test_bad_setup_options_are_reported_not_raised(
         },
         {
             "level": LOG_WARN,
-            "message": 'modlsp: unknown setup() option "colour" ignored (options: cmd, enable, '
-            "filetypes, root_markers, settings; server settings go under settings)",
+            "message": 'modlsp: unknown setup() option "colour" ignored (options: cmd, codelens, '
+            "enable, filetypes, inlay_hints, root_markers, settings; server settings go under "
+            "settings)",
         },
         {
             "level": LOG_WARN,
             "message": "modlsp: setup() option filetypes must be a non-empty list of filetypes, "
             "e.g. { 'gomod', 'gowork', 'go' }, not \"gomod\"; ignored",
+        },
+        {
+            "level": LOG_WARN,
+            "message": 'modlsp: setup() option inlay_hints must be true or false, not "on"; '
+            "ignored",
         },
     ]
     # The bad options changed nothing; the good setting applied from the very first analysis.
@@ -317,6 +483,11 @@ def test_bad_setup_options_are_reported_not_raised(
     assert data["filetypes"] == ["gomod", "gowork", "go"]
     assert data["diagnostics"] == [UNKNOWN_DIRECTIVE]
     assert json.loads(data["init_options"]) == {"disabledCodes": ["noncanonical-version"]}
+    # codelens = false: no lenses asked for, nothing to refresh them; inlay hints stay off.
+    assert data["codelens_option"] is False
+    assert data["lenses"] == []
+    assert data["refresh_group_exists"] is False
+    assert data["inlay_hints_enabled"] is False
     go_mod_publishes = [p["codes"] for p in data["publishes"] if p["file"] == "go.mod"]
     assert go_mod_publishes[0] == ["unknown-directive"]
     assert data["show_messages"] == []

@@ -5,8 +5,9 @@ A session fixture builds the .vsix from a copy of editors/vscode with `npm ci` a
 the browser) with modlsp.server.python set to this interpreter, and starts code-server in its own
 process group. tests/editors/vscode/e2e.mjs then drives the workbench through headless Chromium
 (playwright-core): it opens a small module, reads the Problems panel, applies a quick fix,
-runs commands from the command palette and breaks and repairs the server setting, and prints a
-JSON report of what the UI showed. The tests below check that report.
+clicks the server's "Check for upgrades" code lens, runs commands from the command palette,
+breaks and repairs the server setting, and prints a JSON report of what the UI showed. The
+tests below check that report.
 
 The tools (Node 24, code-server, playwright-core, chromium) come from tests/editors/install-tools.
 Screenshots land in $MODLSP_TEST_OUTPUT (default: test-output/).
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from modlsp.lsp.settings import SETTINGS
 
 from .conftest import MAIN_GO
 
@@ -74,6 +77,20 @@ NONCANONICAL = {
     "position": "[Ln 7, Col 26]",
 }
 READY = "modlsp: ready, version 0.1.0"
+# What the server says after Check for upgrades on the fixed go.mod: both requirements are in
+# the module cache (GOPROXY=off: modlsp reads its version lists), neither has a newer version.
+CHECK_UPGRADES_MESSAGE = "modlsp: no upgrades for 2 requirements (module cache only: GOPROXY=off)"
+# The initializationOptions the extension sends with no modlsp.* user settings.
+DEFAULT_SERVER_SETTINGS = {
+    "debounceMs": 20,
+    "disabledCodes": [],
+    "goCommand": "go",
+    "goproxy": "",
+    "goprivate": "",
+    "offline": False,
+    "upgrades": False,
+    "proxyTimeout": 10,
+}
 
 
 def tool_paths() -> dict[str, Path]:
@@ -338,12 +355,42 @@ def test_restart_server_from_the_command_palette(report: dict[str, Any]) -> None
     assert f"{sys.executable} -m modlsp (from modlsp.server.python)" in report["extensionLog"]
 
 
-def test_check_for_upgrades_says_the_server_does_not_support_it_yet(
-    report: dict[str, Any],
-) -> None:
+def test_check_for_upgrades_lens_runs_the_server_command(report: dict[str, Any]) -> None:
+    lens = check(report, "codeLens")
+    # One lens on the first require line: no upgrade is known, so no "Upgrade all (N)".
+    assert lens["titles"] == ["Check for upgrades"]
+    # Clicking it runs modlsp.server.checkUpgrades; the server says what it found, once.
+    assert lens["toast"] == {"message": CHECK_UPGRADES_MESSAGE, "buttons": []}
+    assert lens["notifications"] == [CHECK_UPGRADES_MESSAGE]
+    assert (OUTPUT / "vscode-codelens.png").is_file()
+
+
+def test_check_for_upgrades_from_the_command_palette(report: dict[str, Any]) -> None:
     toast = check(report, "checkUpgrades")
+    assert toast == {
+        "message": CHECK_UPGRADES_MESSAGE,
+        "buttons": [],
+        "notifications": [CHECK_UPGRADES_MESSAGE],
+    }
+    # The extension runs the server's command on the active go.mod and logs its result.
+    log = report["extensionLog"]
+    go_mod = Path(report["workspace"], "go.mod").as_uri()
+    assert f"[info] Check for Upgrades: running modlsp.server.checkUpgrades on {go_mod}\n" in log
     assert (
-        toast["message"] == 'This modlsp server (0.1.0) does not support "Check for Upgrades" yet.'
+        "[info] Check for Upgrades: modlsp.server.checkUpgrades returned "
+        '{"requirements":2,"upgrades":0,"unknown":0}\n'
+    ) in log
+
+
+def test_bump_major_says_the_server_does_not_support_it_yet(report: dict[str, Any]) -> None:
+    toast = check(report, "bumpMajor")
+    assert toast == {
+        "message": 'This modlsp server (0.1.0) does not support "Bump Module Major Version" yet.',
+        "buttons": [],
+    }
+    assert (
+        "[info] Bump Module Major Version: the server does not advertise modlsp.server.bumpMajor"
+        in report["extensionLog"]
     )
 
 
@@ -353,18 +400,16 @@ def server_settings_sent(log: str) -> list[dict[str, Any]]:
 
 
 def test_server_settings_go_to_the_server(report: dict[str, Any]) -> None:
-    # The extension's own server.* and trace.* stay out of initializationOptions.
+    # Every server setting, with its default; the extension's own server.* and trace.* stay
+    # out of initializationOptions.
     sent = server_settings_sent(check(report, "extensionLog"))
-    assert sent[0] == {"debounceMs": 20, "disabledCodes": [], "goCommand": "go"}
+    assert sent[0] == DEFAULT_SERVER_SETTINGS
+    assert set(DEFAULT_SERVER_SETTINGS) == {spec.name for spec in SETTINGS}
     # A change reaches the running server (workspace/didChangeConfiguration)...
     assert check(report, "disabledCodes") == []
     # ...and the next server gets it at initialize.
     check(report, "recovered")
-    assert sent[-1] == {
-        "debounceMs": 20,
-        "disabledCodes": ["noncanonical-version"],
-        "goCommand": "go",
-    }
+    assert sent[-1] == {**DEFAULT_SERVER_SETTINGS, "disabledCodes": ["noncanonical-version"]}
 
 
 def test_a_server_path_that_does_not_exist_is_reported_not_ignored(

@@ -1,6 +1,7 @@
--- modlsp's user commands. Defined here (not by setup()) so they exist for every way of
+-- modlsp's user commands, and what a go.mod buffer gets when modlsp attaches (code lenses,
+-- optionally inlay hints). Defined here (not by setup()) so they exist for every way of
 -- installing: setup(), plain vim.lsp.enable('modlsp'), nvim-lspconfig. The work is done in
--- lua/modlsp/commands.lua, loaded on first use.
+-- lua/modlsp/commands.lua and lua/modlsp/attach.lua, loaded on first use.
 
 if vim.g.loaded_modlsp then
   return
@@ -25,3 +26,27 @@ end, {
 vim.api.nvim_create_user_command('ModlspRestart', function()
   commands().restart()
 end, { desc = 'modlsp: restart the modlsp language server(s)' })
+
+local group = vim.api.nvim_create_augroup('modlsp', { clear = true })
+
+vim.api.nvim_create_autocmd('LspAttach', {
+  group = group,
+  desc = 'modlsp: code lenses (and inlay hints if enabled) in go.mod buffers',
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'modlsp' then
+      require('modlsp.attach').on_attach(client, args.buf)
+    end
+  end,
+})
+
+vim.api.nvim_create_autocmd('LspDetach', {
+  group = group,
+  desc = 'modlsp: stop refreshing the code lenses',
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'modlsp' then
+      require('modlsp.attach').on_detach(client, args.buf)
+    end
+  end,
+})

@@ -1,5 +1,6 @@
 -- Scenario: bad setup() options are reported with vim.notify and ignored, never raised;
--- good settings still apply from the first analysis (initializationOptions).
+-- good settings still apply from the first analysis (initializationOptions), and a good
+-- option (codelens = false) applies too.
 local H = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
 
 H.guard(function()
@@ -13,6 +14,8 @@ H.guard(function()
         cmd = 'modlsp --stdio',
         filetypes = 'gomod',
         colour = 'blue',
+        inlay_hints = 'on',
+        codelens = false,
         settings = { disabledCodes = { 'noncanonical-version' } },
       }),
     },
@@ -26,4 +29,10 @@ H.run(function(report)
   report.cmd = H.client(buf).config.cmd
   report.init_options = H.init_options_json(H.client(buf))
   report.filetypes = H.client(buf).config.filetypes
+  -- codelens = false: the package never asks for lenses (nor refreshes them).
+  report.codelens_option = vim.g.modlsp_codelens
+  report.lenses = vim.lsp.codelens.get(buf)
+  local group = 'modlsp.codelens.' .. buf
+  report.refresh_group_exists = pcall(vim.api.nvim_get_autocmds, { group = group })
+  report.inlay_hints_enabled = vim.lsp.inlay_hint.is_enabled({ bufnr = buf })
 end)

@@ -11,42 +11,59 @@ H.run(function(report)
 
   local buf = H.open('go.mod', 2)
   local old = H.client(buf)
-  report.check_upgrades = H.command('ModlspCheckUpgrades')
+  -- What the server is asked, and what it answers.
+  report.requests = {}
+  local request = old.request
+  old.request = function(self, method, params, handler, ...)
+    if method == 'workspace/executeCommand' then
+      local entry = { command = params.command, arguments = params.arguments }
+      table.insert(report.requests, entry)
+      local inner = handler
+      handler = function(err, result, ...)
+        entry.error = err and err.message or vim.NIL
+        entry.result = result == nil and vim.NIL or result
+        if inner then
+          return inner(err, result, ...)
+        end
+      end
+    end
+    return request(self, method, params, handler, ...)
+  end
+  --- Runs :command and waits until `done(before)` (counts of messages and notifications).
+  local function answered(command, done, what)
+    local before = { messages = #report.show_messages, notifications = #report.notifications }
+    vim.cmd(command)
+    H.wait(15000, function()
+      return done(before)
+    end, what .. ' to ' .. command)
+    return vim.list_slice(report.notifications, before.notifications + 1)
+  end
+
+  -- The server runs Check for Upgrades and says what it found in one message.
+  report.check_upgrades = answered('ModlspCheckUpgrades', function(before)
+    return #report.show_messages > before.messages
+  end, "the server's message")
   report.bump_major = H.command('ModlspBumpMajor')
   report.bump_major_3 = H.command('ModlspBumpMajor 3')
   report.bump_major_bad = H.command('ModlspBumpMajor seven')
 
-  -- A server that advertises the commands (as later modlsp versions will) gets
+  -- A server that advertises bumpMajor (as later modlsp versions will) gets
   -- workspace/executeCommand with the go.mod's URI, also when run from a Go file; this one
   -- answers with an error, which is reported.
-  old.server_capabilities.executeCommandProvider = {
-    commands = { 'modlsp.server.checkUpgrades', 'modlsp.server.bumpMajor' },
-  }
-  report.requests = {}
-  local request = old.request
-  old.request = function(self, method, params, ...)
-    if method == 'workspace/executeCommand' then
-      table.insert(report.requests, params)
-    end
-    return request(self, method, params, ...)
-  end
-  local function executed(command)
-    local before = #report.notifications
-    vim.cmd(command)
-    H.wait(5000, function()
-      return #report.notifications > before
-    end, 'the answer to ' .. command)
-    return vim.list_slice(report.notifications, before + 1)
-  end
-  report.check_upgrades_advertised = executed('ModlspCheckUpgrades')
+  local provider = old.server_capabilities.executeCommandProvider
+  local advertised = vim.deepcopy(provider.commands)
+  provider.commands = vim.list_extend(vim.deepcopy(advertised), { 'modlsp.server.bumpMajor' })
   local go = H.open('main.go')
   H.wait(10000, function()
     return H.client(go) ~= nil
   end, 'modlsp to attach to main.go')
-  report.bump_major_advertised = executed('ModlspBumpMajor v3')
+  report.bump_major_advertised = answered('ModlspBumpMajor v3', function(before)
+    return #report.notifications > before.notifications
+  end, 'the answer')
   vim.cmd.buffer(buf)
   old.request = nil -- the class method again
-  old.server_capabilities.executeCommandProvider = nil
+  provider.commands = advertised
+  report.advertised_commands = advertised
 
   report.restart = H.command('ModlspRestart')
   H.wait(10000, function()

@@ -17,6 +17,13 @@ H.run(function(report)
   local mod = H.open('go.mod', 2)
   report.gomod = { filetype = vim.bo[mod].filetype, diagnostics = H.diagnostics(mod) }
   local client = H.client(mod)
+  -- The code lenses come without setup() too (plugin/modlsp.lua's LspAttach autocommand).
+  H.wait(10000, function()
+    return #vim.lsp.codelens.get(mod) > 0
+  end, 'the code lenses of go.mod')
+  report.gomod.lenses = vim.tbl_map(function(lens)
+    return lens.command.title
+  end, vim.lsp.codelens.get(mod))
 
   local go = H.open('main.go')
   H.wait(10000, function()

@@ -15,6 +15,10 @@ const { chromium } = require(config.playwright);
 
 const STATUS = '[id="modlsp.modlsp.modlsp.status"]';
 const PROBLEM_ROWS = '.markers-panel .monaco-list-row';
+// A code lens's title in the editor (each is a link that runs its command).
+const CODE_LENS = '.monaco-editor .codelens-decoration a';
+// A line of text in the editors of the editor area (not the output panel).
+const GO_MOD_TEXT = '.editor-group-container .monaco-editor .view-line';
 const report = { steps: [], screenshots: [] };
 const started = Date.now();
 
@@ -172,6 +176,11 @@ async function waitForNotification(page, text, timeout = 15000) {
   };
 }
 
+/** The messages of every notification toast on screen. */
+function notificationTexts(page) {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+}
+
 async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications');
   await waitFor(page.locator('.notification-toast'), 'the notifications to clear', 5000, 'hidden');
@@ -294,10 +303,36 @@ async function scenario(page) {
     return { status: await statusLabel(page), problems: await readProblems(page) };
   });
 
+  // The server's "Check for upgrades" lens on the first require line: vscode-languageclient
+  // shows it and runs the server's command when it is clicked.
+  report.codeLens = await step('code lens: Check for upgrades', async () => {
+    // VS Code asks for lenses while the editor has focus (it drops a pending request when the
+    // editor loses it, e.g. to the Problems panel): click into the go.mod, as a user would.
+    await page.locator(GO_MOD_TEXT, { hasText: 'module example.com/hello' }).first().click();
+    const lens = page.locator(CODE_LENS, { hasText: 'Check for upgrades' });
+    await waitFor(lens, 'the "Check for upgrades" code lens in go.mod');
+    const titles = await page.locator(CODE_LENS).allInnerTexts();
+    await lens.first().click();
+    const toast = await waitForNotification(page, 'requirements');
+    await screenshot(page, 'vscode-codelens.png');
+    const notifications = await notificationTexts(page);
+    await clearNotifications(page);
+    return { titles, toast, notifications };
+  });
+
   report.checkUpgrades = await step('command palette: modlsp: Check for Upgrades', async () => {
     await runCommand(page, 'modlsp: Check for Upgrades');
-    const toast = await waitForNotification(page, 'Check for Upgrades');
+    // The server says what it found in one message.
+    const toast = await waitForNotification(page, 'requirements');
     await screenshot(page, 'vscode-check-upgrades.png');
+    const notifications = await notificationTexts(page);
+    await clearNotifications(page);
+    return { ...toast, notifications };
+  });
+
+  report.bumpMajor = await step('command palette: modlsp: Bump Module Major Version', async () => {
+    await runCommand(page, 'modlsp: Bump Module Major Version');
+    const toast = await waitForNotification(page, 'Bump Module Major Version');
     await clearNotifications(page);
     return toast;
   });
@@ -317,9 +352,7 @@ async function scenario(page) {
     const status = await statusLabel(page);
     // Every notification on screen: the test checks there is no other (such as the client's
     // own errors about the server going away).
-    const notifications = await page
-      .locator('.notification-toast .notification-list-item-message')
-      .allInnerTexts();
+    const notifications = await notificationTexts(page);
     await clearNotifications(page);
     return { ...toast, status, notifications };
   });

@@ -112,6 +112,14 @@ function M.run_server_command(id, title, extra)
     function(err)
       if err then
         modlsp.notify(('%s failed: %s'):format(title, err.message or vim.inspect(err)), ERROR)
+        return
+      end
+      -- The server says what it found itself (window/showMessage); the go.mod's lenses
+      -- ("Upgrade all (N)") may have changed.
+      for _, other in ipairs(vim.api.nvim_list_bufs()) do
+        if buffer_path(other) == gomod then
+          require('modlsp.attach').after_command(other)
+        end
       end
     end
   )

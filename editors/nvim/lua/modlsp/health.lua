@@ -217,6 +217,20 @@ local function check_clients()
   end
 end
 
+local function check_buffers()
+  local attach = require('modlsp.attach')
+  if attach.codelens_enabled() then
+    health.ok('code lenses: on in go.mod buffers ("Check for upgrades", "Upgrade all (N)")')
+  else
+    health.info('code lenses: off (vim.g.modlsp_codelens = false); :ModlspCheckUpgrades works')
+  end
+  if attach.inlay_hints_enabled() then
+    health.ok('inlay hints: on in go.mod buffers (the versions minimal version selection picks)')
+  else
+    health.info("inlay hints: off (require('modlsp').setup({ inlay_hints = true }) turns them on)")
+  end
+end
+
 function M.check()
   health.start('modlsp: Neovim')
   check_neovim()
@@ -230,6 +244,8 @@ function M.check()
   if cmd ~= nil and check_version(cmd) then
     check_settings(cmd, config)
   end
+  health.start('modlsp: go.mod buffers')
+  check_buffers()
   health.start('modlsp: go command')
   check_go(config)
   health.start('modlsp: clients')

@@ -66,6 +66,18 @@ local OPTIONS = {
     end,
     expected = 'true or false',
   },
+  codelens = {
+    check = function(v)
+      return type(v) == 'boolean'
+    end,
+    expected = 'true or false',
+  },
+  inlay_hints = {
+    check = function(v)
+      return type(v) == 'boolean'
+    end,
+    expected = 'true or false',
+  },
 }
 
 local function known_options()
@@ -125,6 +137,8 @@ end
 ---@field filetypes? string[] default { 'gomod', 'gowork', 'go' }
 ---@field root_markers? table default { 'go.work', 'go.mod', '.git' }
 ---@field enable? boolean false: configure only (default true)
+---@field codelens? boolean code lenses in go.mod buffers (default true; vim.g.modlsp_codelens)
+---@field inlay_hints? boolean inlay hints in go.mod buffers (default false)
 
 --- Configures modlsp (vim.lsp.config) and enables it (vim.lsp.enable) unless enable = false.
 --- Bad options are reported with vim.notify and ignored; setup() never raises.
@@ -145,6 +159,13 @@ function M.setup(opts)
     config.root_markers = valid.root_markers
     if valid.settings ~= nil then
       config.settings = { modlsp = valid.settings }
+    end
+    -- Read when a client attaches (lua/modlsp/attach.lua), also without setup().
+    if valid.codelens ~= nil then
+      vim.g.modlsp_codelens = valid.codelens
+    end
+    if valid.inlay_hints ~= nil then
+      vim.g.modlsp_inlay_hints = valid.inlay_hints
     end
     if next(config) ~= nil then
       vim.lsp.config(M.name, config)
