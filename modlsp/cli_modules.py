@@ -66,11 +66,17 @@ def tidy_command(target: str, *, write: bool, diff: bool) -> int:
         if problem.code == "tidy-incomplete":
             print(f"modlsp: {gomod}: {problem.message}", file=sys.stderr)
     after = tidied(judgement.model, judgement.plan)
+    return emit_gomod(gomod, data, after, write=write, diff=diff)
+
+
+def emit_gomod(gomod: Path, before: bytes, after: bytes, *, write: bool, diff: bool) -> int:
+    """A go.mod a command changed: a diff (exit 1 when not empty, like `go mod tidy -diff`),
+    written in place, or printed."""
     if diff:
-        sys.stdout.writelines(unified_diff(str(gomod), data, after))
-        return EXIT_CHANGES if after != data else EXIT_OK
+        sys.stdout.writelines(unified_diff(str(gomod), before, after))
+        return EXIT_CHANGES if after != before else EXIT_OK
     if write:
-        if after != data:
+        if after != before:
             try:
                 gomod.write_bytes(after)
             except OSError as err:

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from modlsp.cli_modules import emit_gomod
 from modlsp.core import semver
-from modlsp.core.edits import unified_diff
 from modlsp.core.modfile import FileKind, ModFile, Require
 from modlsp.core.problems import Problem, apply_edits
 from modlsp.core.reader import read
@@ -83,20 +83,7 @@ def upgrade_command(
     for change in changes:
         print(f"modlsp: upgraded {change}", file=sys.stderr)
     after = apply_edits(data, [c.edit for c in changes])
-    if diff:
-        sys.stdout.writelines(unified_diff(str(gomod), data, after))
-        return EXIT_CHANGES if after != data else EXIT_OK
-    if write:
-        if after != data:
-            try:
-                gomod.write_bytes(after)
-            except OSError as err:
-                _say(f"{gomod}: cannot write: {err.strerror or err}")
-                return EXIT_USAGE
-        return EXIT_OK
-    sys.stdout.buffer.write(after)
-    sys.stdout.flush()
-    return EXIT_OK
+    return emit_gomod(gomod, data, after, write=write, diff=diff)
 
 
 def _plan(

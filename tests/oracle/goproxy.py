@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from modlsp.core import semver
 from modlsp.core.modfile import FileKind
@@ -115,6 +115,16 @@ def write_proxy(root: Path, modules: Mapping[str, Mapping[str, str]]) -> Path:
     return root
 
 
+def telemetry_off(home: Path) -> Path:
+    """Create `home/.config` (an XDG_CONFIG_HOME for the go command) with go telemetry off."""
+    config = home / ".config"
+    mode = config / "go" / "telemetry" / "mode"
+    if not mode.is_file():
+        mode.parent.mkdir(parents=True, exist_ok=True)
+        mode.write_text("off")
+    return config
+
+
 @functools.lru_cache(maxsize=1)
 def go_binary() -> tuple[str, str | None]:
     """The go binary and its GOROOT.
@@ -123,10 +133,13 @@ def go_binary() -> tuple[str, str | None]:
     costs ~0.1 s a call; ask it once for GOROOT and run $GOROOT/bin/go directly (as GoOracle
     does)."""
     go = find_go()
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        # Telemetry off by its mode file (GOTELEMETRY=off does not stop go writing its
+        # telemetry dir after exiting, which made removing this directory fail now and then).
         proc = subprocess.run(
             [go, "env", "GOROOT"],
-            env=offline_go_env(Path(home)),
+            env=offline_go_env(home, XDG_CONFIG_HOME=str(telemetry_off(home))),
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
@@ -168,7 +181,8 @@ def _proxy_env(home: Path, proxy: Path, **extra: str) -> dict[str, str]:
     )
 
 
-def _json_objects(text: str) -> Iterator[dict[str, object]]:
+def json_objects(text: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a `go ... -json` output (concatenated, not a list)."""
     decoder = json.JSONDecoder()
     pos = 0
     while True:
@@ -196,7 +210,7 @@ def populate_cache(proxy: Path, home: Path, modules: Iterable[str]) -> Path:
         proc = _run_go(["mod", "download", "-json", *wanted], Path(empty), env)
     errors = [
         f"{obj.get('Path')}@{obj.get('Version')}: {obj['Error']}"
-        for obj in _json_objects(proc.stdout)
+        for obj in json_objects(proc.stdout)
         if obj.get("Error")
     ]
     if proc.returncode != 0 or errors:

