@@ -193,9 +193,13 @@ async def document_link(
         return None
     facts = await versions.service(ls)
     links = document_links(snapshot.analysis.model, path.parent, facts.fetcher.config)
+    text = ls.client_capabilities.text_document
+    tooltips = bool(text and text.document_link and text.document_link.tooltip_support)
     return [
         types.DocumentLink(
-            range=snapshot.mapper.range(link.span), target=link.target, tooltip=link.tooltip
+            range=snapshot.mapper.range(link.span),
+            target=link.target,
+            tooltip=link.tooltip if tooltips else None,
         )
         for link in links
     ]
