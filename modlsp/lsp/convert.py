@@ -15,6 +15,11 @@ _SEVERITY = {
 }
 
 
+def wants_kind(only: list[str], kind: str) -> bool:
+    """Code action kinds are hierarchical: asking for `source` includes `source.tidy`."""
+    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
 def diagnostic(problem: Problem, mapper: PositionMapper) -> types.Diagnostic:
     return types.Diagnostic(
         range=mapper.range(problem.span),

@@ -51,11 +51,6 @@ def register(server: ModlspServer) -> None:
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
 
 
-def _wants(only: list[str], kind: str) -> bool:
-    """Kinds are hierarchical: asking for `source` includes `source.tidy`."""
-    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
-
-
 def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     view = document_problems(ls, params.text_document.uri)
     if view is None:
@@ -63,7 +58,7 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
     # Kinds may arrive as plain strings or as lsprotocol's enum, whose str() is its name.
     only = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
     actions: list[types.CodeAction] = []
-    if _wants(only, types.CodeActionKind.QuickFix):
+    if convert.wants_kind(only, types.CodeActionKind.QuickFix):
         wanted = view.mapper.span(params.range)
         for problem in view.problems:
             if not problem.span.overlaps(wanted):
@@ -73,12 +68,12 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
                 if action is not None:
                     actions.append(action)
     snapshot = ls.snapshot(view.uri)
-    if snapshot is not None and _wants(only, types.CodeActionKind.RefactorRewrite):
+    if snapshot is not None and convert.wants_kind(only, types.CodeActionKind.RefactorRewrite):
         wanted = view.mapper.span(params.range)
         actions += versions.upgrade_actions(
             ls, view.uri, snapshot, wanted.start, wanted.end, view.problems
         )
-    if only and _wants(only, TIDY_KIND):  # source actions only when asked for
+    if only and convert.wants_kind(only, TIDY_KIND):  # source actions only when asked for
         tidy = _tidy_action(ls, view)
         if tidy is not None:
             actions.append(tidy)
@@ -179,20 +174,17 @@ def folding_range(
 
 
 async def hover(ls: ModlspServer, params: types.HoverParams) -> types.Hover | None:
+    """A directive's or version's meaning, and what the module proxy knows about it."""
     snapshot = ls.snapshot(params.text_document.uri)
     if snapshot is None:
         return navigation.go_hover(ls, params)
     offset = snapshot.mapper.offset(params.position)
     found = hover_text(snapshot.analysis.model, offset)
     facts = await versionfeatures.version_hover(ls, snapshot, offset)
-    parts = [text for text in (facts, found.markdown if found else None) if text]
+    parts = ([facts[0]] if facts else []) + ([found.markdown] if found else [])
     if not parts:
         return None
-    where: types.Range | None
-    if found is not None:
-        where = snapshot.mapper.range(found.span)
-    else:
-        where = versionfeatures.hover_span(snapshot, offset)
+    where = snapshot.mapper.range(found.span) if found else facts[1] if facts else None
     markdown = "\n\n---\n\n".join(parts)
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown), range=where

@@ -62,22 +62,22 @@ async def _within(budget: float, work: asyncio.Future[Any]) -> bool:
 # --- hover ------------------------------------------------------------------------------------
 
 
-async def version_hover(ls: ModlspServer, snapshot: Snapshot, offset: int) -> str | None:
-    """Markdown about the module version under `offset`, None when it is not on one."""
+async def version_hover(
+    ls: ModlspServer, snapshot: Snapshot, offset: int
+) -> tuple[str, types.Range] | None:
+    """Markdown about the module version under `offset` and the token it is about, None when
+    the offset is not on one."""
     model = snapshot.analysis.model
     target = hover_target(model, offset)
     if target is None:
         return None
+    where = snapshot.mapper.range(target.span)
     facts = await versions.service(ls)
     task = asyncio.ensure_future(gather(facts, target))
     if not await _within(HOVER_BUDGET, task):
-        return f"Version information for `{target.path}` is still on its way from the module proxy."
-    return render(target, task.result(), model, facts.fetcher.config)
-
-
-def hover_span(snapshot: Snapshot, offset: int) -> types.Range | None:
-    target = hover_target(snapshot.analysis.model, offset)
-    return snapshot.mapper.range(target.span) if target is not None else None
+        still = f"Version information for `{target.path}` is still on its way from the proxy."
+        return still, where
+    return render(target, task.result(), model, facts.fetcher.config), where
 
 
 # --- completion -------------------------------------------------------------------------------
@@ -232,11 +232,11 @@ def inlay_hint(ls: ModlspServer, params: types.InlayHintParams) -> list[types.In
 
 def _fetch_graph(ls: ModlspServer, uri: str, model: ModFile, main_dir: Path) -> None:
     """Fetch the go.mods the hints need, once per set of requirements; refresh when done."""
-    key = (uri, frozenset((r.path, r.version) for r in model.requires if r.valid))
+    requirements = frozenset((r.path, r.version) for r in model.requires if r.valid)
     state = ls.versions
-    if key in state.graphs_fetched:
+    if state.graphs_fetched.get(uri) == requirements:
         return
-    state.graphs_fetched.add(key)
+    state.graphs_fetched[uri] = requirements
 
     async def fetch() -> None:
         facts = await versions.service(ls)

@@ -27,6 +27,7 @@ from modlsp.core.sources.http import Limits
 from modlsp.core.sources.setup import open_fetcher, source_config
 from modlsp.core.upgrade import Change, plan_upgrades
 from modlsp.core.versioncheck import (
+    RETRACTED,
     UPGRADE,
     checked_requires,
     excluded_versions,
@@ -35,7 +36,7 @@ from modlsp.core.versioncheck import (
 )
 from modlsp.core.versionfacts import VersionFacts
 from modlsp.core.versionquery import Catalog, Level
-from modlsp.lsp import modules
+from modlsp.lsp import convert, modules
 from modlsp.lsp.documents import Snapshot
 from modlsp.lsp.server import ModlspServer
 from modlsp.lsp.versionstate import Pair
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 CHECK_UPGRADES = "modlsp.server.checkUpgrades"
 UPGRADE_ALL = "modlsp.server.upgradeAll"
-COMMANDS = (CHECK_UPGRADES, UPGRADE_ALL)
 UPGRADE_KINDS = {"source.upgrade.minor": Level.MINOR, "source.upgrade.patch": Level.PATCH}
 RETRY_AFTER = 60.0
 
@@ -120,12 +120,7 @@ def forget(ls: ModlspServer, uri: str) -> None:
     """A closed document: its "checked" state and lens count go with it."""
     ls.versions.checked.discard(uri)
     ls.versions.lens_counts.pop(uri, None)
-    ls.versions.graphs_fetched = {k for k in ls.versions.graphs_fetched if k[0] != uri}
-
-
-def config(ls: ModlspServer) -> SourceConfig | None:
-    facts = ls.versions.facts
-    return facts.fetcher.config if facts is not None else None
+    ls.versions.graphs_fetched.pop(uri, None)
 
 
 # --- diagnostics ---------------------------------------------------------------------------
@@ -331,9 +326,7 @@ async def upgrade_all(ls: ModlspServer, *args: Any) -> None:
         _tell(ls, "Upgrade all: open a go.mod file first")
         return
     uri, options = found
-    level = {"patch": Level.PATCH, "minor": Level.MINOR}.get(str(options.get("level")))
-    if level is None:
-        level = Level.MINOR
+    level = {"patch": Level.PATCH}.get(str(options.get("level")), Level.MINOR)
     edit = upgrade_edit(ls, uri, snapshot, level)
     if edit is None:
         ls.window_show_message(
@@ -352,8 +345,6 @@ async def upgrade_all(ls: ModlspServer, *args: Any) -> None:
 def upgrade_edit(
     ls: ModlspServer, uri: str, snapshot: Snapshot, level: Level
 ) -> types.WorkspaceEdit | None:
-    from modlsp.lsp import convert
-
     changes = upgrade_plan(ls, snapshot.analysis.model, level)
     if not changes:
         return None
@@ -372,9 +363,8 @@ def upgrade_actions(
     wanted_end: int,
     shown: list[Problem],
 ) -> list[types.CodeAction]:
-    """Upgrades of the require lines in the range, when no diagnostic already offers them."""
-    from modlsp.lsp import convert
-
+    """Upgrades of the require lines in the range, where no diagnostic (upgrade available,
+    retracted) already offers them as quick fixes."""
     facts = ls.versions.facts
     model = snapshot.analysis.model
     if facts is None or model.kind is not FileKind.GOMOD:
@@ -383,15 +373,14 @@ def upgrade_actions(
     for require in checked_requires(model):
         if require.line.span.end < wanted_start or require.line.span.start > wanted_end:
             continue
-        if any(p.code == UPGRADE and p.span == require.version_token.span for p in shown):
+        span = require.version_token.span
+        if any(p.code in (UPGRADE, RETRACTED) and p.span == span for p in shown):
             continue
         catalog = facts.known_catalog(require.path)
         if not isinstance(catalog, Catalog):
             continue
         for upgrade in upgrades(catalog, require.version, excluded_versions(model, require.path)):
-            edit = convert.text_edit(
-                Edit(require.version_token.span, upgrade.version), snapshot.mapper
-            )
+            edit = convert.text_edit(Edit(span, upgrade.version), snapshot.mapper)
             actions.append(
                 types.CodeAction(
                     title=f"Upgrade {require.path} to {upgrade.version} ({upgrade.label})",
@@ -409,7 +398,7 @@ def source_upgrade_actions(
 ) -> list[types.CodeAction]:
     actions = []
     for kind, level in UPGRADE_KINDS.items():
-        if not any(kind == k or kind.startswith(k + ".") for k in kinds):
+        if not convert.wants_kind(kinds, kind):
             continue
         edit = upgrade_edit(ls, uri, snapshot, level)
         if edit is not None:

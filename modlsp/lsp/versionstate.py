@@ -22,5 +22,5 @@ class VersionState:
     attempted: dict[Pair, float] = field(default_factory=dict)  # when each pair was gathered
     gathering: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     lens_counts: dict[str, int] = field(default_factory=dict)  # "Upgrade all (N)" as last shown
-    # (uri, requirements) whose graph go.mods were fetched for the inlay hints.
-    graphs_fetched: set[tuple[str, frozenset[Pair]]] = field(default_factory=set)
+    # uri -> the requirements whose graph go.mods were last fetched for its inlay hints.
+    graphs_fetched: dict[str, frozenset[Pair]] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from modlsp.core.modpath import match_prefix_patterns
 log = logging.getLogger(__name__)
 
 DEFAULT_GOPROXY = "https://proxy.golang.org,direct"
-GO_ENV_KEYS = ("GOPROXY", "GOPRIVATE", "GONOPROXY", "GOMODCACHE", "GOAUTH", "GOINSECURE")
+GO_ENV_KEYS = ("GOPROXY", "GOPRIVATE", "GONOPROXY", "GOMODCACHE", "GOAUTH")
 
 OFF = "off"
 DIRECT = "direct"
@@ -50,7 +50,6 @@ class SourceConfig:
     offline: bool = False  # only local sources: the module cache and file:// proxies
     modcache: Path | None = None
     goauth: str = "netrc"
-    insecure: str = ""  # GOINSECURE globs (read for completeness; modlsp never skips TLS checks)
     complaints: tuple[str, ...] = ()
 
     def bypasses_proxy(self, path: str) -> bool:
@@ -179,6 +178,5 @@ def resolve(
         offline=overrides.offline,
         modcache=Path(configured_cache) if configured_cache else modcache,
         goauth=values.get("GOAUTH", "") or "netrc",
-        insecure=values.get("GOINSECURE", ""),
         complaints=tuple(complaints),
     )

@@ -125,11 +125,6 @@ class Fetcher:
         if not task.cancelled() and task.exception() is not None:
             log.error("looking up %s failed", key, exc_info=task.exception())
 
-    def peek(self, key: Key) -> Answer | None:
-        """The answer already in memory, without any I/O (for requests that must not wait)."""
-        remembered = self._memory.get(key)
-        return remembered[0] if remembered is not None else None
-
     def _usable(self, key: Key, answer: Answer, fetched: float) -> bool:
         if isinstance(answer, Failed):
             return False
