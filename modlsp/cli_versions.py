@@ -105,15 +105,11 @@ def _plan(
             if path in wanted:
                 return None
 
-    def known(path: str) -> Catalog | None:
-        found = catalogs.get(path)
-        return found if isinstance(found, Catalog) else None
-
     by_level = {p for p, q in wanted.items() if not q}
-    changes = plan_upgrades(model, known, level, by_level if wanted else None)
+    changes = plan_upgrades(model, checker.facts.listed, level, by_level if wanted else None)
     for path, query in wanted.items():
         if query:
-            change = _explicit(requires[path], query, known(path), model, checker)
+            change = _explicit(requires[path], query, checker.facts.listed(path), model, checker)
             if change is None:
                 return None
             if change.new != change.old:

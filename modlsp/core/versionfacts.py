@@ -72,8 +72,10 @@ class VersionFacts:
 
     # --- what is already known, without I/O ---------------------------------------------
 
-    def known_catalog(self, path: str) -> Catalog | Unknown | NotFound | None:
-        return self._catalogs.get(path)
+    def listed(self, path: str) -> Catalog | None:
+        """The catalog in memory, None when there is none or the proxies could not tell."""
+        found = self._catalogs.get(path)
+        return found if isinstance(found, Catalog) else None
 
     def known_requirement(self, path: str, version: str) -> RequirementFacts | None:
         catalog = self._catalogs.get(path)
@@ -132,7 +134,7 @@ class VersionFacts:
         result = await self._build_catalog(path, fresh)
         self._catalogs[path] = result
         # A catalog built while a go.mod it needs had no answer lacks the retractions or the
-        # deprecation: kept for known_catalog, built again when asked again.
+        # deprecation: kept for `listed`, built again when asked again.
         if isinstance(result, Catalog) and any(
             isinstance(self._mods.get((path, v)), Unknown) for v in _consulted(result)
         ):

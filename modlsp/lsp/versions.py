@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from lsprotocol import types
@@ -195,16 +195,9 @@ def _refresh(ls: ModlspServer, uri: str) -> None:
 # --- lenses and commands -------------------------------------------------------------------
 
 
-def _catalog_lookup(facts: VersionFacts | None) -> Callable[[str], Catalog | None]:
-    def lookup(path: str) -> Catalog | None:
-        found = facts.known_catalog(path) if facts is not None else None
-        return found if isinstance(found, Catalog) else None
-
-    return lookup
-
-
 def upgrade_plan(ls: ModlspServer, model: ModFile, level: Level) -> list[Change]:
-    return plan_upgrades(model, _catalog_lookup(ls.versions.facts), level)
+    facts = ls.versions.facts
+    return plan_upgrades(model, facts.listed, level) if facts is not None else []
 
 
 def code_lens(ls: ModlspServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
@@ -376,8 +369,8 @@ def upgrade_actions(
         span = require.version_token.span
         if any(p.code in (UPGRADE, RETRACTED) and p.span == span for p in shown):
             continue
-        catalog = facts.known_catalog(require.path)
-        if not isinstance(catalog, Catalog):
+        catalog = facts.listed(require.path)
+        if catalog is None:
             continue
         for upgrade in upgrades(catalog, require.version, excluded_versions(model, require.path)):
             edit = convert.text_edit(Edit(span, upgrade.version), snapshot.mapper)

@@ -142,7 +142,7 @@ async def test_facts_are_asked_again_once_the_proxy_is_back(
         # The list came, the latest release's go.mod did not: no retractions for now.
         assert isinstance(catalog, Catalog) and catalog.retractions == ()
         assert await facts.newer_major(ALPHA) is None
-        assert facts.known_catalog(ALPHA) == catalog  # what there is, meanwhile
+        assert facts.listed(ALPHA) == catalog  # what there is, meanwhile
 
         server.clear_faults()
         clock.advance(FIRST_BACKOFF)
