@@ -127,8 +127,12 @@ def _import_comment_after(data: bytes, clause: tree_sitter.Node) -> ImportCommen
     path = _string_value(match.group(1))
     if path is None:
         return None
-    start = comment.start_byte + len(match.string[: match.start(1)].encode())
-    return ImportComment(path, Span(start, start + len(match.group(1).encode())))
+    start = comment.start_byte + len(
+        match.string[: match.start(1)].encode("utf-8", "surrogateescape")
+    )
+    return ImportComment(
+        path, Span(start, start + len(match.group(1).encode("utf-8", "surrogateescape")))
+    )
 
 
 def _same_line(data: bytes, a: tree_sitter.Node, b: tree_sitter.Node) -> bool:

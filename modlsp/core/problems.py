@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from modlsp.core.text import Span
 
@@ -49,6 +50,12 @@ class Problem:
     code: str
     message: str
     fixes: tuple[Fix, ...] = ()
+
+
+class Refusal(NamedTuple):
+    """Why a refactoring cannot be planned, in words for the user."""
+
+    message: str
 
 
 def reading_order(problem: Problem) -> tuple[int, int, int]:

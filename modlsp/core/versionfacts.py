@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from modlsp.core import semver
-from modlsp.core.modpath import check_path, split_path_version
+from modlsp.core.majorpath import current_major, with_major
+from modlsp.core.modpath import check_path
 from modlsp.core.pseudo import is_pseudo_version
 from modlsp.core.sources.answers import Failed, Found, Key, Kind, Missing
 from modlsp.core.sources.fetcher import Fetcher
@@ -212,14 +213,14 @@ class VersionFacts:
             return self._majors[path]
         found: Catalog | None = None
         unsure = False  # a probe got no answer
-        current = _major_number(path)
+        current = current_major(path)
         if current is not None:
             next_major = current + 1
             while next_major <= current + MAJOR_PROBE_LIMIT:
                 batch = range(
                     next_major, min(next_major + MAJOR_PROBE_BATCH, current + MAJOR_PROBE_LIMIT + 1)
                 )
-                paths = [p for p in (_with_major(path, n) for n in batch) if p]
+                paths = [p for n in batch if (p := with_major(path, n)) and check_path(p) is None]
                 if not paths:
                     break
                 catalogs = await asyncio.gather(*(self.catalog(p, fresh=fresh) for p in paths))
@@ -284,25 +285,3 @@ def parse_time(text: str) -> datetime | None:
         return datetime.fromisoformat(f"{seconds}.{micro}{'+00:00' if zone == 'Z' else zone}")
     except ValueError:
         return None
-
-
-def _major_number(path: str) -> int | None:
-    split = split_path_version(path)
-    if not split.ok:
-        return None
-    suffix = split.path_major.lstrip("/.")
-    if not suffix:
-        return 1
-    try:
-        return int(suffix.removeprefix("v"))
-    except ValueError:
-        return None
-
-
-def _with_major(path: str, major: int) -> str:
-    split = split_path_version(path)
-    if split.prefix.startswith("gopkg.in/"):
-        candidate = f"{split.prefix}.v{major}"
-    else:
-        candidate = f"{split.prefix}/v{major}"
-    return candidate if check_path(candidate) is None else ""
