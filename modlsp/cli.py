@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modlsp import __version__
+from modlsp.cli_majors import bump_command, upgrade_major_command
 from modlsp.cli_modules import judge_module, module_of_gomod, tidy_command
 from modlsp.cli_versions import VersionChecker, upgrade_command
 from modlsp.core.analysis import CheckOptions, analyze, kind_for_name
 from modlsp.core.edits import unified_diff
 from modlsp.core.formatter import format_model
 from modlsp.core.godebug import load_installed
+from modlsp.core.modfile import FileKind
 from modlsp.core.problems import Problem, Severity, reading_order
 from modlsp.core.text import LineIndex
 from modlsp.core.versionquery import Level
+from modlsp.core.workcheck import work_problems
 from modlsp.core.workspace import Module, discover
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -31,11 +34,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
     if args.command == "check":
-        return _check(args.paths, args.format, upgrades=args.upgrades, offline=args.offline)
+        return _check(
+            args.paths,
+            args.format,
+            upgrades=args.upgrades,
+            offline=args.offline,
+            published=args.published,
+        )
     if args.command == "fmt":
         return _fmt(args.files, write=args.write, diff=args.diff)
     if args.command == "tidy":
         return tidy_command(args.dir, write=args.write, diff=args.diff)
+    if args.command == "bump-major":
+        return bump_command(args.dir, args.to, write=args.write, diff=args.diff)
+    if args.command == "upgrade" and args.major:
+        return upgrade_major_command(args.directory, args.modules, write=args.write, diff=args.diff)
     if args.command == "upgrade":
         return upgrade_command(
             args.directory, args.modules, args.level, write=args.write, diff=args.diff
@@ -80,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         "--offline",
         action="store_true",
         help="with --upgrades: use only the module cache and file:// proxies",
+    )
+    check.add_argument(
+        "--published",
+        action="store_true",
+        help="the modules are published for others: point out replace directives, which "
+        "their builds ignore",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, or directories to search")
 
@@ -130,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
         const=Level.LATEST,
         help="what @latest names (a pre-release or pseudo-version when there is no release)",
     )
+    levels.add_argument(
+        "--major",
+        action="store_true",
+        help="move one MODULE to a newer major version (its newest, or MODULE@vN.x.y), "
+        "rewriting the imports of its packages (a module without go.mod gets +incompatible)",
+    )
     upgrade.set_defaults(level=Level.MINOR)
     mode = upgrade.add_mutually_exclusive_group()
     mode.add_argument("-w", "--write", action="store_true", help="rewrite go.mod in place")
@@ -141,11 +166,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     upgrade.add_argument("modules", nargs="*", metavar="MODULE")
 
+    bump = commands.add_parser(
+        "bump-major",
+        help="move a module to its next major version: /vN on the module line and in every "
+        "import of its packages (prints a summary; -w writes)",
+        description="Add or raise the module path's major-version suffix (example.com/m -> "
+        "example.com/m/v2, /v2 -> /v3, gopkg.in/x.v1 -> .v2) and rewrite every import of the "
+        "module's packages, its // import comments and tool lines; modules of the same go.work "
+        "(and nested ones) that require, replace or import it get the matching change.",
+    )
+    bump.add_argument("--to", type=_major_number, metavar="N", help="the new major (default: next)")
+    mode = bump.add_mutually_exclusive_group()
+    mode.add_argument("-w", "--write", action="store_true", help="write the files")
+    mode.add_argument(
+        "--diff", action="store_true", help="print a unified diff; exit 1 when it is not empty"
+    )
+    bump.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the module's root")
+
     settings = commands.add_parser(
         "settings", help="list the server's settings, their defaults and what they change"
     )
     settings.add_argument("--format", choices=["text", "json"], default="text")
     return parser
+
+
+def _major_number(text: str) -> int:
+    try:
+        number = int(text.removeprefix("v").removeprefix("V"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a major version (a whole number, e.g. 3 or v3)"
+        ) from None
+    return number
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -212,13 +264,13 @@ def findings(path: str, data: bytes, problems: Iterable[Problem]) -> list[Findin
     return out
 
 
-def _check(paths: list[str], output: str, *, upgrades: bool, offline: bool) -> int:
+def _check(paths: list[str], output: str, *, upgrades: bool, offline: bool, published: bool) -> int:
     status = EXIT_OK
     results: list[Finding] = []
     checker = VersionChecker(offline=offline) if upgrades else None
     try:
         for target in paths:
-            status = _check_one(Path(target), output, checker, results, status)
+            status = _check_one(Path(target), output, checker, results, status, published)
     finally:
         if checker is not None:
             checker.close()
@@ -229,9 +281,14 @@ def _check(paths: list[str], output: str, *, upgrades: bool, offline: bool) -> i
 
 
 def _check_one(
-    root: Path, output: str, checker: VersionChecker | None, results: list[Finding], status: int
+    root: Path,
+    output: str,
+    checker: VersionChecker | None,
+    results: list[Finding],
+    status: int,
+    published: bool,
 ) -> int:
-    for _file, found in _check_target(root, checker):
+    for _file, found in _check_target(root, checker, published):
         if found is None:
             status = EXIT_USAGE
             continue
@@ -245,7 +302,7 @@ def _check_one(
 
 
 def _check_target(
-    root: Path, checker: VersionChecker | None
+    root: Path, checker: VersionChecker | None, published: bool
 ) -> Iterator[tuple[Path, list[Finding] | None]]:
     """Findings per file: each go.mod and go.work (below a directory, or the file given), and
     the Go files of each module whose imports have problems."""
@@ -272,11 +329,13 @@ def _check_target(
         if file.name == "go.mod":
             module = modules.get(file) or module_of_gomod(file)
             if module is not None:
-                judgement = judge_module(module, data)
+                judgement = judge_module(module, data, published=published)
                 problems += judgement.gomod_problems
             if checker is not None:
                 problems += checker.problems(analysis.model)
-            problems.sort(key=reading_order)
+        elif analysis.model.kind is FileKind.GOWORK:
+            problems += work_problems(analysis.model, file.absolute())
+        problems.sort(key=reading_order)
         yield file, findings(str(file), data, problems)
         if judgement is None:
             continue

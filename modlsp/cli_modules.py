@@ -30,10 +30,12 @@ def module_cache() -> ModuleCache | None:
 _READER = DirectoryReader()
 
 
-def judge_module(module: Module, gomod_data: bytes) -> Judgement:
+def judge_module(module: Module, gomod_data: bytes, *, published: bool = False) -> Judgement:
     index = ModuleIndex.scan_disk(module)
     workspace = workspace_modules(module.dir)
-    return judge(index, gomod_data, module_cache(), _READER, workspace=workspace)
+    return judge(
+        index, gomod_data, module_cache(), _READER, workspace=workspace, published=published
+    )
 
 
 def module_of_gomod(gomod: Path) -> Module | None:

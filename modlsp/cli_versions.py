@@ -55,6 +55,9 @@ class VersionChecker:
         found = self._loop.run_until_complete(self.facts.gomod(path, version))
         return found if isinstance(found, (Unknown, NotFound)) else None
 
+    def newer_major(self, path: str) -> Catalog | None:
+        return self._loop.run_until_complete(self.facts.newer_major(path))
+
     def close(self) -> None:
         self._loop.run_until_complete(self._fetcher.close())
         self._loop.close()

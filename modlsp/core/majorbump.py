@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from modlsp.core.goedits import GoEdits
 from modlsp.core.majorpath import bumped_path, current_major
 from modlsp.core.modfile import ModFile
 from modlsp.core.problems import Edit, Refusal
@@ -55,13 +56,14 @@ def plan_bump(
     own_claims = {*claimed, *(r.path for r in model.requires)}
     rename = mover(old, new, own_claims)
     gomod = [path_edit(model.module.token.span, new), *tool_edits(model, rename)]
-    files = file_edits(main.gomod_path, main.gomod, gomod)
+    files = file_edits(main.gomod_path, main.gomod, list(GoEdits(model).finish(gomod)))
     go_files = rewrite_go_files(main.go_files, read, old, rename, progress)
     for other in others:
         files += _dependent(other, old, new, f"v{major}.0.0", claimed, read)
     if gowork is not None:
         path, data, work = gowork
-        files += file_edits(path, data, replace_edits(work.replaces, old, new))
+        work_edits = GoEdits(work).finish(replace_edits(work.replaces, old, new))
+        files += file_edits(path, data, list(work_edits))
     return RenamePlan(old, new, (*files, *go_files))
 
 
@@ -83,5 +85,5 @@ def _dependent(
             edits.append(path_edit(require.version_token.span, version))
     edits += replace_edits(model.replaces, old, new)
     edits += tool_edits(model, rename)
-    out = file_edits(other.gomod_path, other.gomod, edits)
+    out = file_edits(other.gomod_path, other.gomod, list(GoEdits(model).finish(edits)))
     return out + rewrite_go_files(other.go_files, read, old, rename)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from modlsp.core import semver
-from modlsp.core.modfile import ModFile, Require, delete_line_edit
+from modlsp.core.goedits import GoEdits
+from modlsp.core.modfile import ModFile, Require
 from modlsp.core.modpath import check, split_path_version
 from modlsp.core.problems import Edit, Refusal
 from modlsp.core.rename import (
@@ -57,7 +58,8 @@ def plan_major_upgrade(
         return Refusal(f"{old} is already at {current}")
     edits = _gomod_edits(model, requires, new, version)
     if new == old:
-        return RenamePlan(old, new, tuple(file_edits(main.gomod_path, main.gomod, edits)))
+        formatted = list(GoEdits(model).finish(edits))
+        return RenamePlan(old, new, tuple(file_edits(main.gomod_path, main.gomod, formatted)))
     claims = {*claimed, *(r.path for r in model.requires if r.path != old)}
     rename = mover(old, new, claims)
     edits += tool_edits(model, rename)
@@ -67,7 +69,7 @@ def plan_major_upgrade(
         for r in model.replaces
         if r.old_path == old
     )
-    files = file_edits(main.gomod_path, main.gomod, edits)
+    files = file_edits(main.gomod_path, main.gomod, list(GoEdits(model).finish(edits)))
     return RenamePlan(old, new, (*files, *go_files), notes)
 
 
@@ -88,5 +90,5 @@ def _gomod_edits(model: ModFile, requires: list[Require], new: str, version: str
             edits.append(path_edit(first.path_token.span, new))
         edits.append(Edit(first.version_token.span, version))
         doomed = requires[1:]
-    edits += [delete_line_edit(model.syntax, r.line) for r in doomed]
+    edits += GoEdits(model).removal(r.line for r in doomed)
     return edits

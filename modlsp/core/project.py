@@ -8,15 +8,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.gittags import release_tags, tag_problems
+from modlsp.core.gowork import find_gowork
 from modlsp.core.importcheck import import_problems
-from modlsp.core.index import ModuleIndex
+from modlsp.core.index import ModuleIndex, read_head
 from modlsp.core.loader import DirectoryReader
+from modlsp.core.localmodules import modules_beside
 from modlsp.core.modcache import ModuleCache
-from modlsp.core.modfile import FileKind, ModFile
-from modlsp.core.problems import Problem
+from modlsp.core.modfile import FileKind, ModFile, delete_line_edit
+from modlsp.core.problems import Fix, Problem, Severity
 from modlsp.core.reader import read
+from modlsp.core.replacecheck import replace_problems
 from modlsp.core.tidy import TidyPlan, plan
 from modlsp.core.tidycheck import problems as tidy_problems
+from modlsp.core.workcheck import overridden_replaces
 
 
 @dataclass(slots=True)
@@ -64,10 +69,59 @@ def judge(
     reader: DirectoryReader | None = None,
     model: ModFile | None = None,
     workspace: Mapping[str, Path] | None = None,
+    *,
+    published: bool = False,
 ) -> Judgement:
+    """`published`: the module is meant for others, whose builds ignore its replaces."""
     module = index.module
     model = model or read(gomod_data, FileKind.GOMOD, str(module.gomod))
     if model.module is None or model.has_errors:
         return Judgement(index, model, None)
     tidy = plan(model.module.path, module.dir, model, index.packages(), cache, reader)
-    return Judgement(index, model, tidy, tidy_problems(model, tidy), dict(workspace or {}))
+    workspace = dict(workspace or {})
+    found = tidy_problems(model, tidy)
+    found += _replace_problems(model, module.dir, tidy, workspace, published)
+    tags = release_tags(module.dir, model.module.path)
+    if tags is not None:
+        found += tag_problems(model, tags)
+    return Judgement(index, model, tidy, found, workspace)
+
+
+def _replace_problems(
+    model: ModFile,
+    module_dir: Path,
+    tidy: TidyPlan,
+    workspace: Mapping[str, Path],
+    published: bool,
+) -> list[Problem]:
+    local = modules_beside(module_dir, workspace)
+    found = replace_problems(model, module_dir, local, published=published)
+    found += unused_replaces(model, tidy, in_workspace=bool(workspace))
+    gowork = find_gowork(module_dir) if workspace else None
+    data = read_head(gowork) if gowork is not None else None
+    if gowork is not None and data is not None:
+        work = read(data, FileKind.GOWORK, str(gowork))
+        found += overridden_replaces(model, module_dir, work, gowork)
+    return found
+
+
+def unused_replaces(model: ModFile, tidy: TidyPlan, *, in_workspace: bool) -> list[Problem]:
+    """Replaces of modules no requirement graph of this module reaches: they change nothing.
+    Said only when the whole graph is known (and outside a go.work, whose other modules'
+    graphs the replaces of every workspace go.mod also apply to)."""
+    if in_workspace or not tidy.complete:
+        return []
+    graph = tidy.resolver.graph
+    reached = set(graph.selected) | {m.path for m in graph.edges}
+    reached |= {r.path for r in model.requires} | set(tidy.requires)
+    out = []
+    for rep in model.replaces:
+        if rep.old_path in reached or rep.old_path == tidy.main.path:
+            continue
+        message = (
+            f"{rep.old_path} is in no requirement graph of this module: this replace has no effect"
+        )
+        span = rep.old_path_token.span
+        fix = Fix("Remove this replace", (delete_line_edit(model.syntax, rep.line),), True)
+        out.append(Problem(span, Severity.WARNING, "unused-replace", message, (fix,)))
+    return out

@@ -30,6 +30,7 @@ class FileEdits:
     path: Path
     before: bytes  # the content the edits were planned on
     edits: tuple[Edit, ...]
+    moved: int = 0  # import paths (and // import comments) that change
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class RenamePlan:
 
     @property
     def import_count(self) -> int:
-        return sum(len(f.edits) for f in self.go_files)
+        return sum(f.moved for f in self.go_files)
 
     def summary(self) -> str:
         mods = [f.path.name for f in self.files if f.path.suffix != ".go"]
@@ -106,9 +107,13 @@ def rewrite_go_files(
         data = read(file)
         if data is None or needle not in data:
             continue
-        edits = rewrite_imports(data, scan(data), rename)
+        source = scan(data)
+        edits = rewrite_imports(data, source, rename)
         if edits:
-            out.append(FileEdits(file, data, tuple(edits)))
+            moved = sum(1 for i in source.imports if rename(i.path) not in (None, i.path))
+            comment = source.import_comment
+            moved += comment is not None and rename(comment.path) not in (None, comment.path)
+            out.append(FileEdits(file, data, tuple(edits), moved))
     if progress is not None:
         progress(total, total)
     return out

@@ -69,6 +69,7 @@ class Session:
     modules: dict[Path, ModuleState] = field(default_factory=dict)  # by module directory
     open_go: dict[Path, bytes] = field(default_factory=dict)
     open_gomod: dict[Path, bytes] = field(default_factory=dict)
+    published: bool = False  # the modules are meant for others (the `published` setting)
 
     def covers(self, path: Path) -> bool:
         return any(path.is_relative_to(folder) for folder in self.folders)
@@ -160,7 +161,12 @@ class Session:
             if data is None:
                 return None
             state.judgement = judge(
-                state.index, data, self.cache, self.reader, workspace=state.workspace
+                state.index,
+                data,
+                self.cache,
+                self.reader,
+                workspace=state.workspace,
+                published=self.published,
             )
         return state.judgement
 

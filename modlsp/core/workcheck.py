@@ -32,16 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modlsp.core import gover, semver
-from modlsp.core.gostring import auto_quote
-from modlsp.core.localmodules import absolute, read_gomod
-from modlsp.core.modfile import FileKind, ModFile, PathStmt, Replace
-from modlsp.core.problems import Edit, Fix, Problem, Severity
-from modlsp.core.replacecheck import (
+from modlsp.core.goedits import (
     GoEdits,
     directory_path,
     resolve_directory,
     same_directory,
 )
+from modlsp.core.gostring import auto_quote
+from modlsp.core.localmodules import absolute, read_gomod
+from modlsp.core.modfile import FileKind, ModFile, PathStmt, Replace
+from modlsp.core.problems import Edit, Fix, Problem, Severity
 from modlsp.core.syntax import CommentBlock
 from modlsp.core.text import Span
 

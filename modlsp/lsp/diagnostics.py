@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from modlsp.core.modfile import FileKind
 from modlsp.core.problems import Problem, reading_order
 from modlsp.lsp import convert, modules, versions
 from modlsp.lsp.positions import PositionMapper
@@ -122,6 +123,8 @@ def document_problems(ls: ModlspServer, uri: str) -> DocumentProblems | None:
     language_id = document.language_id or ""
     snapshot = ls.snapshot(uri)
     extra = modules.module_problems(ls, uri, language_id)
+    if snapshot is not None and snapshot.analysis.model.kind is FileKind.GOWORK:
+        extra = modules.workspace_file_problems(ls, uri, snapshot.analysis.model)
     if snapshot is not None:
         problems = snapshot.problems + extra + versions.problems(ls, uri, snapshot)
         problems.sort(key=reading_order)

@@ -9,8 +9,17 @@ from modlsp.core.edits import minimal_edits
 from modlsp.core.formatter import format_model
 from modlsp.core.hover import hover as hover_text
 from modlsp.core.problems import Fix, Problem
+from modlsp.core.text import Span
 from modlsp.core.tidycheck import tidied
-from modlsp.lsp import convert, modules, navigation, versionfeatures, versions
+from modlsp.lsp import (
+    convert,
+    majors,
+    modules,
+    navigation,
+    replaces,
+    versionfeatures,
+    versions,
+)
 from modlsp.lsp.diagnostics import DocumentProblems, document_problems
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.server import ModlspServer
@@ -42,6 +51,7 @@ def register(server: ModlspServer) -> None:
                 types.CodeActionKind.RefactorRewrite,
                 TIDY_KIND,
                 *versions.UPGRADE_KINDS,
+                replaces.REMOVE_LOCAL_REPLACES,
             ]
         ),
     )(code_action)
@@ -73,13 +83,32 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
         actions += versions.upgrade_actions(
             ls, view.uri, snapshot, wanted.start, wanted.end, view.problems
         )
+    if snapshot is not None:
+        # A cursor anywhere on a line, its indentation included, asks about the line.
+        start, end = _whole_lines(view.data, view.mapper.span(params.range))
+        refactorings = majors.actions(ls, view.uri, snapshot, start, end, view.problems)
+        refactorings += replaces.local_copy_actions(ls, view.uri, snapshot, start, end)
+        actions += [a for a in refactorings if convert.wants_kind(only, _kind(a))]
     if only and convert.wants_kind(only, TIDY_KIND):  # source actions only when asked for
         tidy = _tidy_action(ls, view)
         if tidy is not None:
             actions.append(tidy)
     if only and snapshot is not None:
         actions += versions.source_upgrade_actions(ls, view.uri, snapshot, only)
+    if only and snapshot is not None and convert.wants_kind(only, replaces.REMOVE_LOCAL_REPLACES):
+        removal = replaces.remove_local_replaces_action(ls, view.uri, snapshot)
+        if removal is not None:
+            actions.append(removal)
     return actions
+
+
+def _whole_lines(data: bytes, span: Span) -> tuple[int, int]:
+    end = data.find(b"\n", span.end)
+    return data.rfind(b"\n", 0, span.start) + 1, len(data) if end < 0 else end
+
+
+def _kind(action: types.CodeAction) -> str:
+    return str(getattr(action.kind, "value", action.kind))
 
 
 def _quick_fix(

@@ -16,10 +16,13 @@ from pygls.uris import from_fs_path
 from modlsp.core import modcache
 from modlsp.core.analysis import kind_for_document
 from modlsp.core.modcache import ModuleCache
+from modlsp.core.modfile import ModFile
 from modlsp.core.problems import Problem
 from modlsp.core.project import Judgement
 from modlsp.core.session import ModuleState, rescan_module, scan_folder
+from modlsp.core.workcheck import work_problems
 from modlsp.lsp.positions import PositionMapper
+from modlsp.lsp.progress import Progress
 from modlsp.lsp.server import ModlspServer
 
 log = logging.getLogger(__name__)
@@ -94,7 +97,15 @@ def start_scan(ls: ModlspServer, folders: list[Path]) -> None:
     instead of starting a scan of its own module, and scan them in the background."""
     for folder in folders:
         ls.session.claim(folder)
-    ls.start_background(scan(ls, folders))
+    task = ls.start_background(scan(ls, folders))
+    ls.scans.add(task)
+    task.add_done_callback(ls.scans.discard)
+
+
+async def scans_done(ls: ModlspServer) -> None:
+    """Until every scan started so far has finished (failed ones too)."""
+    while ls.scans:
+        await asyncio.wait(set(ls.scans))
 
 
 async def scan(ls: ModlspServer, folders: list[Path]) -> None:
@@ -106,45 +117,19 @@ async def scan(ls: ModlspServer, folders: list[Path]) -> None:
         if root is not None and root.is_dir():
             ls.session.cache = ModuleCache(root)
             log.info("module cache: %s", root)
-    token = await _begin_progress(ls, "Scanning Go modules")
+    progress = await Progress.start(ls, "Scanning Go modules")
     try:
         for number, folder in enumerate(folders, 1):
-            _report_progress(ls, token, f"{folder.name} ({number}/{len(folders)})")
+            progress.message(f"{folder.name} ({number}/{len(folders)})")
             result = await loop.run_in_executor(None, scan_folder, folder)
             states = ls.session.install(result)
             files = sum(len(s.index.sources) for s in states)
             log.info("scanned %s: %d modules, %d package dirs", folder, len(states), files)
     finally:
-        _end_progress(ls, token)
+        progress.end()
     from modlsp.lsp.diagnostics import republish_all
 
     republish_all(ls)
-
-
-async def _begin_progress(ls: ModlspServer, title: str) -> str | None:
-    window = ls.client_capabilities.window
-    if not (window and window.work_done_progress):
-        return None
-    token = f"modlsp-scan-{uuid.uuid4()}"
-    try:
-        await ls.work_done_progress.create_async(token)
-    except Exception as err:
-        log.info("no progress reporting: %s", err)
-        return None
-    ls.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title=title, cancellable=False, percentage=0)
-    )
-    return token
-
-
-def _report_progress(ls: ModlspServer, token: str | None, message: str) -> None:
-    if token is not None:
-        ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=message))
-
-
-def _end_progress(ls: ModlspServer, token: str | None) -> None:
-    if token is not None:
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
 
 
 def ensure_module(ls: ModlspServer, path: Path) -> None:
@@ -293,6 +278,15 @@ def module_problems(ls: ModlspServer, uri: str, language_id: str) -> list[Proble
         found = []
     disabled = ls.settings.disabled_codes
     return [p for p in found if p.code not in disabled]
+
+
+def workspace_file_problems(ls: ModlspServer, uri: str, model: ModFile) -> list[Problem]:
+    """A go.work's problems that need the disk: its `use` directories and their go.mods."""
+    path = uri_path(uri)
+    if path is None:
+        return []
+    disabled = ls.settings.disabled_codes
+    return [p for p in work_problems(model, path) if p.code not in disabled]
 
 
 def file_view(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMapper] | None:

@@ -40,6 +40,7 @@ class ModlspServer(LanguageServer):
         # What each open document was last told: (version, diagnostics).
         self.last_published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
         self.versions = VersionState()
+        self.scans: set[asyncio.Task[None]] = set()  # workspace scans under way
 
     @property
     def options(self) -> CheckOptions:
@@ -76,6 +77,9 @@ class ModlspServer(LanguageServer):
     def apply_settings(self, raw: object) -> None:
         settings, complaints = parse_settings(raw)
         self.settings = settings
+        if self.session.published != settings.published:
+            self.session.published = settings.published
+            self.session.invalidate_all()
         from modlsp.lsp.versions import settings_changed
 
         settings_changed(self)
@@ -121,6 +125,7 @@ def create_server() -> ModlspServer:
     from modlsp.lsp import (
         diagnostics,
         features,
+        majors,
         modules,
         navigation,
         versionfeatures,
@@ -130,6 +135,7 @@ def create_server() -> ModlspServer:
     server = ModlspServer()
     diagnostics.register(server)
     features.register(server)
+    majors.register(server)
     modules.register(server)
     navigation.register(server)
     versions.register(server)

@@ -25,6 +25,8 @@ class Settings:
     upgrades: bool = False
     # Seconds one request to a module proxy may take.
     proxy_timeout: float = 10.0
+    # The modules are published for others: point out replace directives, which they ignore.
+    published: bool = False
 
 
 def _non_negative_int(value: Any) -> int:
@@ -133,6 +135,14 @@ SETTINGS = (
         10,
         "Seconds one request to a module proxy may take (above 0, at most 600).",
         _seconds,
+    ),
+    SettingSpec(
+        "published",
+        "published",
+        False,
+        "The modules are published for others to require: point out each replace directive, "
+        "which their builds ignore.",
+        _flag,
     ),
 )
 _BY_NAME = {spec.name: spec for spec in SETTINGS}

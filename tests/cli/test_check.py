@@ -91,7 +91,8 @@ def test_any_file_name_is_read_as_go_mod_and_go_work_by_name(tmp_path: Path) -> 
     (tmp_path / "go.work").write_bytes(b"go 1.22\nuse ./x\nrequire a.com/b v1.0.0\n")
     result = run("check", str(tmp_path / "vendor.mod"), str(tmp_path / "go.work"))
     codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines()]
-    assert codes == ["mod-directive]", "work-directive]"]
+    # ./x does not exist: the go.work's `use` is checked on disk too.
+    assert codes == ["mod-directive]", "use-directory]", "work-directive]"]
 
 
 def test_missing_path_is_reported_and_others_still_checked(tmp_path: Path) -> None:
@@ -122,3 +123,64 @@ def test_version() -> None:
     from modlsp import __version__
 
     assert run("--version").stdout == f"modlsp {__version__}\n"
+
+
+def _replace_workspace(root: Path) -> None:
+    for directory, text in {
+        "lib": "module example.com/lib\n\ngo 1.22\n",
+        "lib-old": "module example.com/libold\n\ngo 1.21\n",
+        "app": "module example.com/app\n\ngo 1.21\n\nrequire example.com/lib v1.0.0\n\n"
+        "replace example.com/lib => ../lib-old\n\n"
+        "replace example.com/unused => ../lib\n",
+    }.items():
+        (root / directory).mkdir()
+        (root / directory / "go.mod").write_text(text)
+    (root / "go.work").write_text("go 1.21\n\nuse (\n\t./app\n\t./lib\n\t./gone\n)\n")
+
+
+def test_replaces_and_go_work_are_checked_on_disk(tmp_path: Path) -> None:
+    _replace_workspace(tmp_path)
+    result = run("check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "go.work:1:4: error: module ./lib listed in go.work file requires go >= 1.22, but "
+        "go.work lists go 1.21 [work-go-too-old]",
+        "go.work:6:2: error: cannot load module ./gone listed in go.work file: directory "
+        "./gone does not exist [use-directory]",
+        "app/go.mod:5:9: warning: example.com/lib is not used in this module [unused-requirement]",
+        "app/go.mod:7:28: warning: replacement directory ../lib-old declares its path as "
+        "example.com/libold, not example.com/lib: the go command builds it as example.com/lib, "
+        "and its imports of example.com/libold packages do not resolve to it "
+        "[replace-module-path]",
+        "app/go.mod:9:31: warning: replacement directory ../lib declares its path as "
+        "example.com/lib, not example.com/unused: the go command builds it as "
+        "example.com/unused, and its imports of example.com/lib packages do not resolve to it "
+        "[replace-module-path]",
+    ]
+
+
+def test_published_modules_hear_about_every_replace(tmp_path: Path) -> None:
+    _replace_workspace(tmp_path)
+    result = run("check", "--published", "app/go.mod", cwd=tmp_path)
+    codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines()]
+    assert codes == [
+        "unused-requirement]",
+        "replace-ignored-by-consumers]",
+        "replace-module-path]",
+        "replace-ignored-by-consumers]",
+        "replace-module-path]",
+    ]
+
+
+def test_a_replace_of_a_module_no_graph_reaches(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "go.mod").write_text("module example.com/lib\n\ngo 1.21\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "go.mod").write_text(
+        "module example.com/app\n\ngo 1.21\n\nreplace example.com/lib => ../lib\n"
+    )
+    result = run("check", "app/go.mod", cwd=tmp_path)
+    assert result.stdout == (
+        "app/go.mod:5:9: warning: example.com/lib is in no requirement graph of this module: "
+        "this replace has no effect [unused-replace]\n"
+    )

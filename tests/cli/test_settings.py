@@ -28,6 +28,7 @@ def test_json_lists_every_setting_with_its_default() -> None:
         "offline",
         "upgrades",
         "proxyTimeout",
+        "published",
     ]
     # Sending every documented default changes nothing and draws no complaint.
     settings, complaints = parse_settings({e["name"]: e["default"] for e in reference})
@@ -46,6 +47,7 @@ def test_text_is_one_aligned_line_per_setting() -> None:
         "offline        false  Use only the module cache and file:// proxies for version facts.",
         "upgrades       false  Show available upgrades as diagnostics without pressing Check for upgrades.",
         "proxyTimeout   10     Seconds one request to a module proxy may take (above 0, at most 600).",
+        "published      false  The modules are published for others to require: point out each replace directive, which their builds ignore.",
     ]
     assert len(lines) == len(SETTINGS)
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from modlsp.core.formatter import format_source
+from modlsp.core.goedits import directory_path
 from modlsp.core.localmodules import modules_beside
 from modlsp.core.modfile import FileKind
 from modlsp.core.problems import Problem, Severity, apply_edits
 from modlsp.core.reader import read
 from modlsp.core.replacecheck import (
-    directory_path,
     remove_local_replaces,
     replace_problems,
     use_local_copy,

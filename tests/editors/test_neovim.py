@@ -22,7 +22,9 @@ import pytest
 from oracle.goproxy import populate_cache, write_proxy
 from oracle.tidy_fixtures import lib, merge
 
-from .conftest import MAIN_GO
+from modlsp.lsp.settings import SETTINGS
+
+from .conftest import BUMPME, MAIN_GO, bumped, write_files
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "editors" / "nvim"
@@ -44,7 +46,7 @@ TIDY_GOMOD = BROKEN_GOMOD.replace("requre ", "require ").replace(" v0.17\n", " v
 
 ERROR, WARN, INFO = 1, 2, 3  # vim.diagnostic.severity
 LOG_INFO, LOG_WARN, LOG_ERROR = 2, 3, 4  # vim.log.levels
-MESSAGE_INFO = 3  # LSP MessageType.Info
+MESSAGE_ERROR, MESSAGE_INFO = 1, 3  # LSP MessageType
 
 # What the server says after Check for upgrades on BROKEN_GOMOD: its one valid require line
 # (golang.org/x/mod, in the module cache, which GOPROXY=off leaves as the only source) has no
@@ -228,6 +230,8 @@ def test_checkhealth(project: Path, run: Callable[[str, Path], dict[str, Any]]) 
         "OK settings: all known to the server",
         "disabledCodes = {} (default)",
         'goCommand = "go" (default)',
+        "published = false (default): The modules are published for others to require: point "
+        "out each replace directive, which their builds ignore.",
         "OK client 1: modlsp 0.1.0, root " + str(project) + ", 1 buffer",
         'OK code lenses: on in go.mod buffers ("Check for upgrades", "Upgrade all (N)")',
         "inlay hints: off (require('modlsp').setup({ inlay_hints = true }) turns them on)",
@@ -237,10 +241,10 @@ def test_checkhealth(project: Path, run: Callable[[str, Path], dict[str, Any]]) 
 
     unknown = "\n".join(data["unknown_setting"])
     assert "WARNING unknown setting noSuchSetting = true: the server ignores it" in unknown, unknown
-    assert (
-        "Known settings: debounceMs, disabledCodes, goCommand, goproxy, goprivate, offline, "
-        "upgrades, proxyTimeout\n"
-    ) in unknown, unknown
+    # Every setting the server knows (`modlsp settings --format json`), in its order.
+    known = ", ".join(spec.name for spec in SETTINGS)
+    assert known.endswith("proxyTimeout, published"), known
+    assert f"Known settings: {known}\n" in unknown, unknown
     assert "OK setting debounceMs = 30" in unknown, unknown
     assert "ERROR" not in unknown, unknown
 
@@ -265,14 +269,7 @@ def test_user_commands(project: Path, run: Callable[[str, Path], dict[str, Any]]
     assert data["check_upgrades"] == [
         {"level": LOG_INFO, "message": f"LSP[modlsp] {CHECKED_BROKEN}"}
     ]
-    unsupported_bump = [
-        {
-            "level": LOG_WARN,
-            "message": 'This modlsp server (0.1.0) does not support "Bump Module Major Version" yet.',
-        }
-    ]
-    assert data["bump_major"] == unsupported_bump
-    assert data["bump_major_3"] == unsupported_bump
+    # A bad argument never reaches the server.
     assert data["bump_major_bad"] == [
         {
             "level": LOG_ERROR,
@@ -280,33 +277,24 @@ def test_user_commands(project: Path, run: Callable[[str, Path], dict[str, Any]]
             "(a whole number from 2 up, e.g. 3 or v3)",
         }
     ]
-    assert data["advertised_commands"] == [
-        "modlsp.server.checkUpgrades",
-        "modlsp.server.upgradeAll",
+    # This server advertises bumpMajor (test_bump_major_moves_the_module runs it); one that
+    # does not (an older modlsp, simulated by hiding it) is not asked, and the user is told.
+    assert "modlsp.server.bumpMajor" in data["advertised_commands"]
+    assert data["bump_major_unadvertised"] == [
+        {
+            "level": LOG_WARN,
+            "message": 'This modlsp server (0.1.0) does not support "Bump Module Major Version": '
+            "upgrade it (pip install --upgrade modlsp).",
+        }
     ]
-    # As the server sees the commands: bumpMajor (advertised here as later versions will, run
-    # from main.go) also names the go.mod, and this server answers it with an error.
-    gomod_uri = project.joinpath("go.mod").as_uri()
+    # The only request sent: Check for Upgrades, on the buffer's go.mod.
     assert data["requests"] == [
         {
             "command": "modlsp.server.checkUpgrades",
-            "arguments": [{"uri": gomod_uri}],
+            "arguments": [{"uri": project.joinpath("go.mod").as_uri()}],
             "result": {"requirements": 1, "upgrades": 0, "unknown": 0},
             "error": None,
         },
-        {
-            "command": "modlsp.server.bumpMajor",
-            "arguments": [{"uri": gomod_uri, "major": 3}],
-            "result": None,
-            "error": "Invalid Params: Command name 'modlsp.server.bumpMajor' is not defined",
-        },
-    ]
-    assert data["bump_major_advertised"] == [
-        {
-            "level": LOG_ERROR,
-            "message": "modlsp: Bump Module Major Version failed: Invalid Params: Command name "
-            "'modlsp.server.bumpMajor' is not defined",
-        }
     ]
     assert data["restart"] == [{"level": LOG_INFO, "message": "modlsp: restarted (1 client)"}]
     restarted = data["restarted"]
@@ -363,6 +351,109 @@ def test_code_lens_runs_check_for_upgrades(
     assert data["requests"] == [request, request]
     assert data["show_messages"] == [{"type": MESSAGE_INFO, "message": message}] * 2
     assert data["notifications"] == seen * 2
+    assert data["ui_select"] == []
+
+
+def as_buffers(files: dict[str, str], names: list[str], modified: bool) -> dict[str, Any]:
+    return {
+        name: {"lines": files[name].removesuffix("\n").split("\n"), "modified": modified}
+        for name in names
+    }
+
+
+def test_bump_major_moves_the_module(
+    tmp_path: Path, run: Callable[[str, Path], dict[str, Any]]
+) -> None:
+    root = tmp_path / "project"
+    write_files(root, BUMPME)
+    v2, v4 = bumped(BUMPME, 2), bumped(BUMPME, 4)
+    assert v2 != BUMPME and v2["words/words.go"] == BUMPME["words/words.go"]
+
+    data = run("bump_major", root)
+
+    assert data["before"] == BUMPME
+    # :ModlspBumpMajor (no argument: the next major) sends the go.mod's URI alone; the server
+    # plans the move with progress, sends one workspace/applyEdit, which Neovim applies to the
+    # open buffers (go.mod, greet/greet.go) and to main.go, which it loads for that, and says
+    # what it did.
+    moved = "go.mod and 2 Go files, 2 imports rewritten"
+    message = f"modlsp: example.com/bumpme -> example.com/bumpme/v2: {moved}"
+    assert data["bump"] == [{"level": LOG_INFO, "message": f"LSP[modlsp] {message}"}]
+    changed = ["go.mod", "main.go", "greet/greet.go"]
+    assert data["buffers_v2"] == as_buffers(v2, changed, modified=True)
+    # Nothing was written until :wall; then the disk has the moved module (words.go has no
+    # import of the module and stays as it was).
+    assert data["disk_v2"] == v2
+
+    # A major that is not above the current one: the server says why, nothing changes.
+    refused = (
+        "modlsp: Bump module major version: example.com/bumpme/v2 is already at v2: the new "
+        "major must be above it"
+    )
+    assert data["bump_2"] == [{"level": LOG_ERROR, "message": f"LSP[modlsp] {refused}"}]
+    assert data["buffers_after_refusal"] == as_buffers(v2, changed, modified=False)
+
+    # :ModlspBumpMajor v4 moves it on to v4; `undo` once in each changed buffer restores the
+    # saved v2 text exactly (the buffers are no longer modified).
+    message_v4 = f"modlsp: example.com/bumpme/v2 -> example.com/bumpme/v4: {moved}"
+    assert data["bump_v4"] == [{"level": LOG_INFO, "message": f"LSP[modlsp] {message_v4}"}]
+    assert data["buffers_v4"] == as_buffers(v4, changed, modified=True)
+    assert data["buffers_after_undo"] == as_buffers(v2, changed, modified=False)
+    assert data["disk_at_end"] == v2
+    assert {name: root.joinpath(name).read_text() for name in BUMPME} == v2
+
+    gomod_uri = root.joinpath("go.mod").as_uri()
+    # The same move, offered as a code action on the module line (`gra`), runs the command.
+    assert data["module_line_actions"] == [
+        {
+            "title": "Move module to example.com/bumpme/v3 and rewrite its imports",
+            "kind": "refactor.rewrite",
+            "command": "modlsp.server.bumpMajor",
+            "arguments": [{"uri": gomod_uri, "major": 3}],
+        }
+    ]
+    assert data["requests"] == [
+        {
+            "command": "modlsp.server.bumpMajor",
+            "arguments": [{"uri": gomod_uri}],
+            "result": {
+                "applied": True,
+                "newPath": "example.com/bumpme/v2",
+                "files": 3,
+                "imports": 2,
+            },
+            "error": None,
+        },
+        {
+            "command": "modlsp.server.bumpMajor",
+            "arguments": [{"uri": gomod_uri, "major": 2}],
+            "result": None,
+            "error": None,
+        },
+        {
+            "command": "modlsp.server.bumpMajor",
+            "arguments": [{"uri": gomod_uri, "major": 4}],
+            "result": {
+                "applied": True,
+                "newPath": "example.com/bumpme/v4",
+                "files": 3,
+                "imports": 2,
+            },
+            "error": None,
+        },
+    ]
+    # Each run showed Neovim's progress (begin ... end), the refused one too.
+    bump_progress = [
+        p["kind"]
+        for p in data["progress"]
+        if p["title"] == "Bump module major version" and p["kind"] != "report"
+    ]
+    assert bump_progress == ["begin", "end"] * 3
+    assert data["show_messages"] == [
+        {"type": MESSAGE_INFO, "message": message},
+        {"type": MESSAGE_ERROR, "message": refused},
+        {"type": MESSAGE_INFO, "message": message_v4},
+    ]
     assert data["ui_select"] == []
 
 

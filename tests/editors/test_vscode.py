@@ -5,7 +5,8 @@ A session fixture builds the .vsix from a copy of editors/vscode with `npm ci` a
 the browser) with modlsp.server.python set to this interpreter, and starts code-server in its own
 process group. tests/editors/vscode/e2e.mjs then drives the workbench through headless Chromium
 (playwright-core): it opens a small module, reads the Problems panel, applies a quick fix,
-clicks the server's "Check for upgrades" code lens, runs commands from the command palette,
+clicks the server's "Check for upgrades" code lens, runs commands from the command palette
+(Bump Module Major Version moves a second module, in bumpme/, to v2; Ctrl+Z takes it back),
 breaks and repairs the server setting, and prints a JSON report of what the UI showed. The
 tests below check that report.
 
@@ -35,7 +36,7 @@ import pytest
 
 from modlsp.lsp.settings import SETTINGS
 
-from .conftest import MAIN_GO
+from .conftest import BUMPME, MAIN_GO, bumped, write_files
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
@@ -59,6 +60,7 @@ require golang.org/x/mod v0.17
 """
 FIXED_GOMOD = BROKEN_GOMOD.replace("requre ", "require ")
 BAD_SERVER_PATH = "/nonexistent/modlsp"
+BUMP_DIR = "bumpme"
 
 UNKNOWN_DIRECTIVE = {
     "file": "go.mod",
@@ -90,6 +92,7 @@ DEFAULT_SERVER_SETTINGS = {
     "offline": False,
     "upgrades": False,
     "proxyTimeout": 10,
+    "published": False,
 }
 
 
@@ -198,6 +201,8 @@ def report(
     workspace = dirs["ws"]
     (workspace / "go.mod").write_text(BROKEN_GOMOD)
     (workspace / "main.go").write_text(MAIN_GO)
+    # A second module, in bumpme/, for Bump Module Major Version.
+    write_files(workspace / BUMP_DIR, BUMPME)
     # code-server is a remote window: its extension host ignores machine-scoped settings such as
     # modlsp.server.* in the (browser-side) user settings, and reads them from the remote
     # machine's settings. The extension host builds PATH from a login shell, so the server is
@@ -221,6 +226,9 @@ def report(
         "extensions.ignoreRecommendations": True,
         "update.mode": "none",
         "git.enabled": False,
+        # Desktop VS Code's default (VS Code in a browser saves after a second): edits stay
+        # unsaved until the test saves them.
+        "files.autoSave": "off",
     }
     settings_file.write_text(json.dumps(settings, indent=2))
     port = free_port()
@@ -280,6 +288,8 @@ def report(
                     "chromium": str(tools["chromium"]),
                     "outputDir": str(OUTPUT),
                     "badServerPath": BAD_SERVER_PATH,
+                    "bumpDir": BUMP_DIR,
+                    "bumpFiles": list(BUMPME),
                 }
             )
         )
@@ -382,16 +392,45 @@ def test_check_for_upgrades_from_the_command_palette(report: dict[str, Any]) -> 
     ) in log
 
 
-def test_bump_major_says_the_server_does_not_support_it_yet(report: dict[str, Any]) -> None:
-    toast = check(report, "bumpMajor")
-    assert toast == {
-        "message": 'This modlsp server (0.1.0) does not support "Bump Module Major Version" yet.',
-        "buttons": [],
-    }
-    assert (
-        "[info] Bump Module Major Version: the server does not advertise modlsp.server.bumpMajor"
-        in report["extensionLog"]
+def test_bump_major_moves_the_module_and_undo_takes_it_back(report: dict[str, Any]) -> None:
+    bump = check(report, "bumpMajor")
+    v2 = bumped(BUMPME, 2)
+    # The server's one message: what moved where, and how much it rewrote.
+    message = (
+        "modlsp: example.com/bumpme -> example.com/bumpme/v2: go.mod and 2 Go files, "
+        "2 imports rewritten"
     )
+    assert bump["message"] == message
+    assert bump["buttons"] == []
+    assert bump["notifications"] == [message]
+    # VS Code applied the one edit to the open go.mod (which shows the new path at once) and
+    # greet.go, and to main.go, which it opened in the background to show the change...
+    assert bump["editor"][0] == "module example.com/bumpme/v2"
+    assert bump["dirty"] == ["go.mod bumpme", "greet.go", "main.go bumpme"], bump
+    # ...and wrote nothing: the disk changes with Save All (words.go imports nothing of the
+    # module and stays as it was).
+    assert bump["unsaved"] == BUMPME
+    assert bump["saved"] == v2
+    assert v2["words/words.go"] == BUMPME["words/words.go"]
+    assert (OUTPUT / "vscode-bump-major.png").is_file()
+    # The extension sent the active go.mod's URI; the server answered with what it did.
+    log = report["extensionLog"]
+    go_mod = Path(report["workspace"], BUMP_DIR, "go.mod").as_uri()
+    assert f"[info] Bump Module Major Version: running modlsp.server.bumpMajor on {go_mod}\n" in log
+    assert (
+        "[info] Bump Module Major Version: modlsp.server.bumpMajor returned "
+        '{"applied":true,"newPath":"example.com/bumpme/v2","files":3,"imports":2}\n'
+    ) in log
+
+    # Ctrl+Z in go.mod undoes the whole edit in every file it changed, without asking.
+    undo = check(report, "undoBump")
+    assert undo["dialogs"] == 0
+    assert undo["unsaved"] == ["go.mod bumpme", "greet.go", "main.go bumpme"], undo
+    assert undo["saved"] == BUMPME
+    assert {
+        name: Path(report["workspace"], BUMP_DIR, name).read_text() for name in BUMPME
+    } == BUMPME
+    assert (OUTPUT / "vscode-bump-major-undo.png").is_file()
 
 
 def server_settings_sent(log: str) -> list[dict[str, Any]]:

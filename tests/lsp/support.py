@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -176,8 +176,23 @@ def _apply_edit(
     return types.ApplyWorkspaceEditResult(applied=True)
 
 
+def _converter() -> Any:
+    """lsprotocol's converter, except that a code action carrying a command stays a CodeAction:
+    lsprotocol structures every object with a "command" key as a Command, turning the action's
+    command object into a string (real editors look at the key's type)."""
+    converter = default_converter()
+
+    def command_or_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)  # type: ignore[no-any-return]
+        return converter.structure(obj, types.CodeAction)  # type: ignore[no-any-return]
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)  # noqa: UP007
+    return converter
+
+
 def make_client() -> ModClient:
-    client = ModClient(converter_factory=default_converter)
+    client = ModClient(converter_factory=_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
@@ -212,6 +227,19 @@ MODULE_CODES = [
     "missing-requirement",
     "requirement-below-selected",
     "tidy-incomplete",
+    # What the disk says about replace targets, go.work `use` directories and release tags.
+    "replace-directory",
+    "replace-module-path",
+    "replace-version-mismatch",
+    "self-replace",
+    "unused-replace",
+    "replace-overridden-by-work",
+    "major-tag-mismatch",
+    "use-directory",
+    "duplicate-workspace-module",
+    "work-go-too-old",
+    "conflicting-workspace-replace",
+    "work-replaces-workspace-module",
 ]
 
 

@@ -118,10 +118,11 @@ async def test_facts_merge_in_then_the_lens_shows_upgrades_and_actions_apply(
         )
     )
     titles = [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
-    # The retraction's fixes only: no refactoring repeats them.
+    # The retraction's fixes, no refactoring repeating them, and the move to the newer major.
     assert titles == [
         "Upgrade to v1.2.0 (nearest version not retracted)",
         "Upgrade to v1.2.1 (latest minor, latest)",
+        "Upgrade to example.com/alpha/v3 v3.2.0 and rewrite its imports",
     ]
     fix = next(a for a in actions or [] if isinstance(a, types.CodeAction) and a.is_preferred)
     assert fix.edit is not None

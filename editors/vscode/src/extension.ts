@@ -334,9 +334,11 @@ async function runServerCommand(
   const supported = client.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
   if (!supported.includes(serverCommand)) {
     const version = client.initializeResult?.serverInfo?.version ?? 'unknown version';
+    // An older server than this extension (the command came with a later modlsp).
     output.info(`${title}: the server does not advertise ${serverCommand}`);
-    void vscode.window.showInformationMessage(
-      `This modlsp server (${version}) does not support "${title}" yet.`,
+    void vscode.window.showWarningMessage(
+      `This modlsp server (${version}) does not support "${title}": upgrade it ` +
+        '(pip install --upgrade modlsp).',
     );
     return;
   }

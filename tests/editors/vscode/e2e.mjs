@@ -4,7 +4,8 @@
 // (never for a fixed time) and records what the UI shows.
 //
 // Usage: node e2e.mjs CONFIG.json, where CONFIG has url, workspace, machineSettingsFile,
-// playwright (the playwright-core package directory), chromium, outputDir and badServerPath.
+// playwright (the playwright-core package directory), chromium, outputDir, badServerPath,
+// bumpDir (a module's directory in the workspace) and bumpFiles (its files, relative to it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -148,18 +149,38 @@ async function runCommand(page, title) {
   );
 }
 
-/** Opens a workspace file with Quick Open and waits for its tab. */
-async function openFile(page, name) {
+/**
+ * Opens a workspace file with Quick Open, by its path relative to the workspace (the module in
+ * bumpme/ has a go.mod and a main.go too), and waits until it is the active editor.
+ */
+async function openFile(page, relative) {
+  const name = path.basename(relative);
+  const dir = path.dirname(relative) === '.' ? '' : path.dirname(relative);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await waitFor(input, 'Quick Open');
-  await input.fill(name);
+  await input.fill(relative);
+  // The row whose name and folder (its description; none for the workspace root) are the
+  // file's.
+  const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: name });
+  await waitFor(rows, `${relative} in Quick Open`);
+  const index = await until(`${relative} in Quick Open`, async () => {
+    const found = await rows.evaluateAll(
+      (elements, [n, d]) =>
+        elements.findIndex(
+          (row) =>
+            row.querySelector('.label-name')?.textContent === n &&
+            (row.querySelector('.label-description')?.textContent ?? '') === d,
+        ),
+      [name, dir],
+    );
+    return found >= 0 ? { found } : null;
+  });
+  await rows.nth(index.found).click();
   await waitFor(
-    page.locator('.quick-input-list .monaco-list-row', { hasText: name }),
-    `${name} in Quick Open`,
+    page.locator(`.tab.active[aria-label^="${name}"]`),
+    `an active editor tab for ${relative}`,
   );
-  await page.keyboard.press('Enter');
-  await waitFor(page.locator(`.tab[aria-label^="${name}"]`), `an editor tab for ${name}`);
 }
 
 /** Waits for a notification toast containing `text`; returns its message and buttons. */
@@ -194,6 +215,33 @@ function outputText(page) {
     );
     return lines ? lines.innerText.replace(/\n/g, '').replace(/\u00a0/g, ' ') : '';
   });
+}
+
+/**
+ * The editor tabs with unsaved changes: the file name, and the folder when the tab shows one
+ * (it does for names open twice, e.g. "go.mod bumpme").
+ */
+async function dirtyTabs(page) {
+  const tabs = await page
+    .locator('.tab.dirty')
+    .evaluateAll((elements) =>
+      elements.map((tab) =>
+        [tab.getAttribute('aria-label'), tab.querySelector('.label-description')?.textContent]
+          .filter((text) => text)
+          .join(' '),
+      ),
+    );
+  return tabs.sort();
+}
+
+/** The text on disk of each file of the module in bumpme/ (config.bumpDir), by its name there. */
+function readBumpFiles() {
+  return Object.fromEntries(
+    config.bumpFiles.map((name) => [
+      name,
+      fs.readFileSync(path.join(config.workspace, config.bumpDir, name), 'utf8'),
+    ]),
+  );
 }
 
 async function screenshot(page, name) {
@@ -330,11 +378,64 @@ async function scenario(page) {
     return { ...toast, notifications };
   });
 
+  // The module in bumpme/ (go.mod, main.go -> greet -> words) moves to v2: the server sends
+  // one workspace/applyEdit for go.mod and the Go files that import its packages, open
+  // (go.mod, greet.go) or not (main.go); VS Code applies it and leaves the files unsaved.
   report.bumpMajor = await step('command palette: modlsp: Bump Module Major Version', async () => {
+    await openFile(page, `${config.bumpDir}/greet/greet.go`);
+    await openFile(page, `${config.bumpDir}/go.mod`);
+    await waitFor(
+      page.locator(GO_MOD_TEXT, { hasText: 'module example.com/bumpme' }),
+      'bumpme/go.mod in the editor',
+    );
     await runCommand(page, 'modlsp: Bump Module Major Version');
-    const toast = await waitForNotification(page, 'Bump Module Major Version');
+    const toast = await waitForNotification(page, 'imports rewritten', 30000);
+    await waitFor(
+      page.locator(GO_MOD_TEXT, { hasText: 'module example.com/bumpme/v2' }),
+      'the editor to show module example.com/bumpme/v2',
+    );
+    await screenshot(page, 'vscode-bump-major.png');
+    const notifications = await notificationTexts(page);
     await clearNotifications(page);
-    return toast;
+    // Monaco renders spaces as no-break spaces.
+    const editor = (await page.locator(GO_MOD_TEXT).allInnerTexts()).map((line) =>
+      line.replace(/\u00a0/g, ' '),
+    );
+    // VS Code opens the files the edit changed that had no editor (main.go) in the background.
+    await waitFor(
+      page.locator('.tab.dirty[aria-label^="main.go"]', { hasText: config.bumpDir }),
+      'an editor tab for bumpme/main.go, changed by the edit',
+    );
+    const unsaved = readBumpFiles();
+    const dirty = await dirtyTabs(page);
+    await runCommand(page, 'File: Save All');
+    const saved = await until('the moved module to be saved', () => {
+      const files = readBumpFiles();
+      const moved = ['go.mod', 'main.go', 'greet/greet.go'].every((n) => files[n].includes('/v2'));
+      return moved ? files : null;
+    });
+    return { ...toast, notifications, editor, unsaved, dirty, saved };
+  });
+
+  // Ctrl+Z in go.mod undoes the whole edit, in every file it changed.
+  report.undoBump = await step('undo the bump', async () => {
+    await page.locator(GO_MOD_TEXT, { hasText: 'module example.com/bumpme/v2' }).first().click();
+    await page.keyboard.press('Control+Z');
+    await waitFor(
+      page.locator(GO_MOD_TEXT, { hasText: 'module example.com/bumpme' }).filter({
+        hasNotText: '/v2',
+      }),
+      'the editor to show module example.com/bumpme again',
+    );
+    await screenshot(page, 'vscode-bump-major-undo.png');
+    const dialogs = await page.locator('.monaco-dialog-box').count();
+    const unsaved = await dirtyTabs(page);
+    await runCommand(page, 'File: Save All');
+    const saved = await until('the undone module to be saved', () => {
+      const files = readBumpFiles();
+      return Object.values(files).every((text) => !text.includes('/v2')) ? files : null;
+    });
+    return { dialogs, unsaved, saved };
   });
 
   report.disabledCodes = await step('modlsp.disabledCodes reaches the running server', async () => {

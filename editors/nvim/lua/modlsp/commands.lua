@@ -94,8 +94,10 @@ function M.run_server_command(id, title, extra)
     return
   end
   if not supports_command(client, id) then
+    -- An older server than this package (the command came with a later modlsp).
     vim.notify(
-      ('This modlsp server (%s) does not support "%s" yet.'):format(server_version(client), title),
+      ('This modlsp server (%s) does not support "%s": upgrade it'
+        .. ' (pip install --upgrade modlsp).'):format(server_version(client), title),
       WARN
     )
     return
