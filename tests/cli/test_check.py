@@ -184,3 +184,40 @@ def test_a_replace_of_a_module_no_graph_reaches(tmp_path: Path) -> None:
         "app/go.mod:5:9: warning: example.com/lib is in no requirement graph of this module: "
         "this replace has no effect [unused-replace]\n"
     )
+
+
+def test_workspace_conflicts_duplicates_and_replaces_with_no_effect(tmp_path: Path) -> None:
+    files = {
+        "a/go.mod": "module example.com/a\n\ngo 1.21\n\nrequire example.com/x v1.0.0\n\n"
+        "replace example.com/x v1.2.0 => ../x1\n\nreplace example.com/a => ./\n\n"
+        "replace example.com/x => ../x1\n",
+        "b/go.mod": "module example.com/b\n\ngo 1.21\n\nrequire example.com/x v1.0.0\n\n"
+        "replace example.com/x => ../x2\n",
+        "a2/go.mod": "module example.com/a\n\ngo 1.21\n",
+        "x1/go.mod": "module example.com/x\n\ngo 1.21\n",
+        "x2/go.mod": "module example.com/x\n\ngo 1.21\n",
+        "go.work": "go 1.21\n\nuse (\n\t./a\n\t./a2\n\t./b\n)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = run("check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "go.work:4:2: error: module example.com/a appears multiple times in workspace (also used"
+        " as ./a2) [duplicate-workspace-module]\n"
+        "go.work:5:2: error: module example.com/a appears multiple times in workspace (also used"
+        " as ./a) [duplicate-workspace-module]\n"
+        "go.work:6:2: error: conflicting replacements for example.com/x:\n"
+        "\t./x1 (./a/go.mod)\n\t./x2 (./b/go.mod)\n"
+        'use "go work edit -replace example.com/x=[override]" to resolve'
+        " [conflicting-workspace-replace]\n"
+        "a/go.mod:5:9: warning: example.com/x is not used in this module [unused-requirement]\n"
+        "a/go.mod:7:23: warning: this replace applies only to example.com/x v1.2.0, but"
+        " example.com/x v1.0.0 is required: it has no effect on the required version"
+        " [replace-version-mismatch]\n"
+        "a/go.mod:9:9: warning: example.com/a is the main module, which the go command never"
+        " replaces: this replace has no effect on it (it applies only to other versions of"
+        " example.com/a that dependencies require) [self-replace]\n"
+        "b/go.mod:5:9: warning: example.com/x is not used in this module [unused-requirement]\n"
+    )
