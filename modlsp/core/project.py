@@ -4,7 +4,7 @@ open documents) and in when they call it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +94,7 @@ def _replace_problems(
     workspace: Mapping[str, Path],
     published: bool,
 ) -> list[Problem]:
-    local = modules_beside(module_dir, workspace)
+    local = _Beside(module_dir, workspace)
     found = replace_problems(model, module_dir, local, published=published)
     found += unused_replaces(model, tidy, in_workspace=bool(workspace))
     gowork = find_gowork(module_dir) if workspace else None
@@ -103,6 +103,29 @@ def _replace_problems(
         work = read(data, FileKind.GOWORK, str(gowork))
         found += overridden_replaces(model, module_dir, work, gowork)
     return found
+
+
+class _Beside(Mapping[str, Sequence[Path]]):
+    """The modules beside this one, looked for only when a fix needs a place to point a replace
+    at (most judgements have no broken replace)."""
+
+    def __init__(self, module_dir: Path, workspace: Mapping[str, Path]) -> None:
+        self._args = (module_dir, workspace)
+        self._found: dict[str, list[Path]] | None = None
+
+    def _modules(self) -> dict[str, list[Path]]:
+        if self._found is None:
+            self._found = modules_beside(*self._args)
+        return self._found
+
+    def __getitem__(self, path: str) -> Sequence[Path]:
+        return self._modules()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules())
+
+    def __len__(self) -> int:
+        return len(self._modules())
 
 
 def unused_replaces(model: ModFile, tidy: TidyPlan, *, in_workspace: bool) -> list[Problem]:
