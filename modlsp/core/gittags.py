@@ -342,12 +342,20 @@ def tag_problems(model: ModFile, tags: ReleaseTags) -> list[Problem]:
     split = modpath.split_path_version(module.path)
     if not split.ok:
         return []
-    path_major = _path_major(split.path_major)
-    newest = _newest_above(tags, path_major)
+    newest = newest_mismatched(tags, module.path)
     if newest is None:
         return []
     message = _message(module.path, split, tags.tag(newest), newest)
     return [Problem(module.token.span, Severity.WARNING, CODE, message)]
+
+
+def newest_mismatched(tags: ReleaseTags, module_path: str) -> str | None:
+    """The newest tagged version of a major above the path's (None: the path is not behind
+    its tags); the bump that fixes the mismatch moves the path to its major."""
+    split = modpath.split_path_version(module_path)
+    if not split.ok:
+        return None
+    return _newest_above(tags, _path_major(split.path_major))
 
 
 def _path_major(suffix: str) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 from lsprotocol import types
 
 from modlsp.core import semver
-from modlsp.core.gittags import release_tags
+from modlsp.core.gittags import newest_mismatched, release_tags
 from modlsp.core.gowork import find_gowork
 from modlsp.core.majorbump import plan_bump
 from modlsp.core.majorpath import bumped_path, current_major
@@ -108,9 +108,10 @@ def _bump_actions(
     mismatches = [p for p in shown if p.code == TAG_MISMATCH]
     gomod = modules.uri_path(uri)
     tags = release_tags(gomod.parent, path) if mismatches and gomod is not None else None
-    if tags is not None and tags.versions:
-        # The quick fix moves the path to the major its newest release tag names.
-        tagged = bumped_path(path, int(semver.major(tags.versions[-1])[1:]))
+    newest = newest_mismatched(tags, path) if tags is not None else None
+    if newest is not None:
+        # The quick fix moves the path to the major of the tag the problem names.
+        tagged = bumped_path(path, int(semver.major(newest)[1:]))
         if not isinstance(tagged, Refusal):
             diagnostics = [convert.diagnostic(p, mapper) for p in mismatches]
             out.insert(0, _bump_action(uri, tagged, types.CodeActionKind.QuickFix, diagnostics))
