@@ -106,9 +106,9 @@ def emit_plan(plan: RenamePlan | Refusal, *, write: bool, diff: bool) -> int:
         failed = write_plan(plan)
         for message in failed:
             _say(message)
-        _say(f"{plan.summary()} ({plan.import_count} imports rewritten)")
+        _say(f"{plan.summary()} ({plan.imports_phrase('rewritten')})")
         return EXIT_USAGE if failed else EXIT_OK
-    print(f"{plan.summary()} ({plan.import_count} imports to rewrite)")
+    print(f"{plan.summary()} ({plan.imports_phrase('to rewrite')})")
     for change in plan.files:
         print(f"  {_shown(change.path)}: {len(change.edits)} edit{'s' * (len(change.edits) != 1)}")
     print("Run again with -w to write these files, or --diff to see the changes.")

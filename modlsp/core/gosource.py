@@ -86,6 +86,19 @@ def scan(data: bytes) -> GoSource:
     )
 
 
+def comment_spans(data: bytes) -> list[Span]:
+    """Every comment of a whole Go file (a full parse: only for the few files that need it)."""
+    spans: list[Span] = []
+    stack = [_PARSER.parse(data).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            spans.append(Span(node.start_byte, node.end_byte))
+        elif node.child_count:
+            stack.extend(node.children)
+    return spans
+
+
 def _specs(declaration: tree_sitter.Node) -> list[tree_sitter.Node]:
     specs = []
     for child in declaration.named_children:

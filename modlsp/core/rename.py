@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from modlsp.core.doclinks import doc_link_edits
 from modlsp.core.gosource import scan
 from modlsp.core.gostring import auto_quote
 from modlsp.core.importrewrite import rewrite_imports
@@ -62,6 +63,10 @@ class RenamePlan:
     def import_count(self) -> int:
         return sum(f.moved for f in self.go_files)
 
+    def imports_phrase(self, verb: str) -> str:
+        count = self.import_count
+        return f"{count} import{'s' if count != 1 else ''} {verb}"
+
     def summary(self) -> str:
         mods = [f.path.name for f in self.files if f.path.suffix != ".go"]
         parts = [", ".join(sorted(set(mods)))] if mods else []
@@ -109,10 +114,12 @@ def rewrite_go_files(
             continue
         source = scan(data)
         edits = rewrite_imports(data, source, rename)
+        edits += doc_link_edits(data, old, rename)
         if edits:
             moved = sum(1 for i in source.imports if rename(i.path) not in (None, i.path))
             comment = source.import_comment
             moved += comment is not None and rename(comment.path) not in (None, comment.path)
+            edits.sort(key=lambda e: e.span.start)
             out.append(FileEdits(file, data, tuple(edits), moved))
     if progress is not None:
         progress(total, total)

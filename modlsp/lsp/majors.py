@@ -288,7 +288,7 @@ async def _apply(
         return {"applied": False, "reason": reason}
     for note in plan.notes:
         _tell(ls, note, types.MessageType.Warning)
-    summary = f"{plan.summary()}, {plan.import_count} imports rewritten"
+    summary = f"{plan.summary()}, {plan.imports_phrase('rewritten')}"
     _tell(ls, summary, types.MessageType.Info)
     return {
         "applied": True,

@@ -247,3 +247,27 @@ def test_upgrade_keeps_the_require_block_sorted_as_go_mod_edit_fmt_would(tmp_pat
     assert applied(plan)["app/go.mod"].endswith(
         "require (\n\texample.com/x-tra v1.0.0\n\texample.com/x/v2 v2.3.0\n)\n"
     )
+
+
+def test_doc_links_in_comments_follow_the_bump(tmp_path: Path) -> None:
+    text = (
+        "// Package m: see [example.com/m/sub], [example.com/m/sub.F] and [example.com/m.T.M],\n"
+        "// not [example.com/m/tools/x] (another module) or [example.com/mx].\n"
+        "package m\n\n"
+        'import _ "example.com/m/sub"\n\n'
+        'const s = "[example.com/m/sub]"\n\n'
+        "/* a block: [example.com/m/sub.G] */\n"
+    )
+    main = snapshot(tmp_path / "m", "module example.com/m\n\ngo 1.21\n", {"m.go": text})
+    plan = plan_bump(main, [], {"example.com/m/tools"}, read_file)
+    assert isinstance(plan, RenamePlan)
+    assert applied(plan)["m/m.go"] == (
+        "// Package m: see [example.com/m/v2/sub], [example.com/m/v2/sub.F] and"
+        " [example.com/m/v2.T.M],\n"
+        "// not [example.com/m/tools/x] (another module) or [example.com/mx].\n"
+        "package m\n\n"
+        'import _ "example.com/m/v2/sub"\n\n'
+        'const s = "[example.com/m/sub]"\n\n'
+        "/* a block: [example.com/m/v2/sub.G] */\n"
+    )
+    assert plan.import_count == 1

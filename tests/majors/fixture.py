@@ -120,7 +120,7 @@ func Twice() int {{ return 2 * V01() }}
     # One group whose order changes: tools/ is another module and keeps its path, so it sorts
     # before the moved v2/ paths afterwards. The trailing comments are aligned by gofmt.
     files["mixed/mixed.go"] = f"""\
-// Package mixed imports from every kind of module.
+// Package mixed imports from every kind of module; see [{BIG}/pkg/p52.V52].
 package mixed
 
 import (

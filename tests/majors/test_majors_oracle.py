@@ -53,6 +53,7 @@ def test_bump_to_v2_builds_and_leaves_no_old_import(
     mixed = (big / "mixed" / "mixed.go").read_text()
     assert mixed.index(f'"{BIG}/tools/helper"') < mixed.index(f'"{BIG}/v2/internal/util"')
     assert f'package p10 // import "{BIG}/v2/pkg/p10"' in (big / "pkg/p10/p10.go").read_text()
+    assert f"see [{BIG}/v2/pkg/p52.V52]" in mixed  # a doc link
     assert f"tool {BIG}/v2/cmd/bigtool" in (big / "go.mod").read_text()
     # The workspace module that uses big followed: requirement, replace and imports.
     app_gomod = (app / "go.mod").read_text()
