@@ -32,8 +32,7 @@ def test_without_w_it_prints_what_would_change_and_writes_nothing(
     assert main(["bump-major", str(workspace / "mine")]) == 0
     out = capsys.readouterr().out.splitlines()
     assert (
-        out[0]
-        == "gopkg.in/mine.v1 -> gopkg.in/mine.v2: go.mod and 1 Go file (1 import to rewrite)"
+        out[0] == "gopkg.in/mine.v1 -> gopkg.in/mine.v2: go.mod and 1 Go file (1 import to rewrite)"
     )
     assert out[-1] == "Run again with -w to write these files, or --diff to see the changes."
     assert snapshot_tree(workspace) == before

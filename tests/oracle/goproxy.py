@@ -308,8 +308,12 @@ def go_tidy(
 
 def go_version() -> str:
     """The running toolchain's version without the "go" prefix, e.g. "1.27.3"."""
-    with tempfile.TemporaryDirectory() as home:
-        proc = _run_go(["env", "GOVERSION"], Path(home), offline_go_env(Path(home)))
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        # Telemetry off by its mode file, as in go_binary: go may otherwise still be writing
+        # its telemetry directory while this one is removed.
+        env = offline_go_env(home, XDG_CONFIG_HOME=str(telemetry_off(home)))
+        proc = _run_go(["env", "GOVERSION"], home, env)
     if proc.returncode != 0:
         raise RuntimeError(f"go env GOVERSION failed:\n{proc.stderr}")
     return proc.stdout.strip().removeprefix("go")
