@@ -21,7 +21,7 @@ from lsprotocol import types
 from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Edit, Problem
 from modlsp.core.reader import read
-from modlsp.core.sources.config import DIRECT, OFF, Overrides, SourceConfig
+from modlsp.core.sources.config import DIRECT, OFF, Overrides, SourceConfig, public_goproxy
 from modlsp.core.sources.fetcher import Fetcher
 from modlsp.core.sources.http import Limits
 from modlsp.core.sources.setup import open_fetcher, source_config
@@ -94,7 +94,7 @@ async def _build(ls: ModlspServer, key: tuple[object, ...]) -> VersionFacts:
         config = source_config(overrides, settings.go_command)
         log.info(
             "version facts from GOPROXY=%s (GONOPROXY=%s, offline=%s, module cache %s)",
-            config.goproxy,
+            public_goproxy(config.goproxy),
             config.noproxy,
             config.offline,
             config.modcache,

@@ -11,6 +11,7 @@ from modlsp.core.sources.config import (
     Overrides,
     ProxyEntry,
     parse_goproxy,
+    public_goproxy,
     public_url,
     resolve,
 )
@@ -108,6 +109,12 @@ def test_the_environment_counts_when_go_is_missing() -> None:
     assert config.goproxy == "https://env.example"
     assert config.bypasses_proxy("x.example/y") and config.modcache == Path("/cache")
     assert resolve(Overrides(), None, {}, None).goproxy == DEFAULT_GOPROXY
+
+
+def test_public_goproxy_hides_every_entrys_credentials() -> None:
+    assert public_goproxy("https://me:secret@a.example,https://b.example|file:///p,off") == (
+        "https://a.example,https://b.example|file:///p,off"
+    )
 
 
 def test_public_url_hides_credentials() -> None:

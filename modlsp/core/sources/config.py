@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -123,6 +124,13 @@ def public_url(url: str) -> str:
     if parts.port is not None:
         host = f"{host}:{parts.port}"
     return parts._replace(netloc=host).geturl()
+
+
+def public_goproxy(goproxy: str) -> str:
+    """A GOPROXY list fit for logs: each entry's user:password@ removed, separators kept."""
+    return "".join(
+        part if part in (",", "|") else public_url(part) for part in re.split(r"([,|])", goproxy)
+    )
 
 
 def go_environment(go: str | None, timeout: float = 10.0) -> dict[str, str] | None:
