@@ -67,3 +67,18 @@ def test_extension_commands_do_not_collide_with_server_commands() -> None:
     # vscode-languageclient registers each command the server advertises under its own id.
     assert not any(c.startswith("modlsp.server.") for c in commands)
     assert MANIFEST["engines"]["vscode"].startswith("^")
+
+
+def test_untrusted_workspaces_cannot_choose_programs_or_proxies() -> None:
+    """A cloned repository's .vscode/settings.json must not make modlsp run its own binary or
+    send module paths (private ones included) to a proxy of its choosing."""
+    untrusted = MANIFEST["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["supported"] == "limited"
+    assert set(untrusted["restrictedConfigurations"]) == {
+        "modlsp.server.path",
+        "modlsp.server.python",
+        "modlsp.goCommand",
+        "modlsp.goproxy",
+        "modlsp.goprivate",
+    }
+    assert set(untrusted["restrictedConfigurations"]) <= set(PROPERTIES)
