@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modlsp.core.index import read_head
+from modlsp.core.files import read_head
 from modlsp.core.modfile import FileKind
 from modlsp.core.reader import read
 

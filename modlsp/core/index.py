@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.files import read_head
 from modlsp.core.gosource import GoSource, scan
 from modlsp.core.loader import PackageImports
 from modlsp.core.workspace import Module
-
-# Go files are read whole only up to this size; imports live at the top.
-MAX_SOURCE_BYTES = 1 << 20
 
 
 @dataclass(slots=True)
@@ -81,11 +79,3 @@ class ModuleIndex:
             for package, files in sorted(self.sources.items())
             for name, source in sorted(files.items())
         ]
-
-
-def read_head(path: Path) -> bytes | None:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_SOURCE_BYTES)
-    except OSError:
-        return None

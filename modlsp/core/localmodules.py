@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from modlsp.core.index import read_head
+from modlsp.core.files import read_head
 from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.reader import read
 

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.files import read_head
 from modlsp.core.gittags import release_tags, tag_problems
 from modlsp.core.gowork import find_gowork
 from modlsp.core.importcheck import import_problems
-from modlsp.core.index import ModuleIndex, read_head
+from modlsp.core.index import ModuleIndex
 from modlsp.core.loader import DirectoryReader
 from modlsp.core.localmodules import modules_beside
 from modlsp.core.modcache import ModuleCache

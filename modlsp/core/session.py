@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.files import read_head
 from modlsp.core.gowork import workspace_modules
-from modlsp.core.index import ModuleIndex, read_head
+from modlsp.core.index import ModuleIndex
 from modlsp.core.loader import DirectoryReader
 from modlsp.core.modcache import ModuleCache
 from modlsp.core.project import Judgement, judge

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modlsp.core.files import read_head
 from modlsp.core.modfile import FileKind
 from modlsp.core.reader import read
 
@@ -117,9 +118,8 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 def _read_module(directory: Path) -> tuple[Module, tuple[str, ...]]:
     """The module rooted at `directory`, and its `ignore` directories."""
-    try:
-        data = (directory / "go.mod").read_bytes()
-    except OSError:
+    data = read_head(directory / "go.mod")
+    if data is None:
         return Module(directory, None), ()
     model = read(data, FileKind.GOMOD, "go.mod")
     path = model.module.path if model.module else None

@@ -15,6 +15,7 @@ from pygls.uris import from_fs_path
 
 from modlsp.core import modcache
 from modlsp.core.analysis import kind_for_document
+from modlsp.core.files import read_head
 from modlsp.core.modcache import ModuleCache
 from modlsp.core.modfile import ModFile
 from modlsp.core.problems import Problem
@@ -297,8 +298,7 @@ def file_view(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMa
     if document is not None:
         data = document.source.encode("utf-8", "surrogatepass")
         return uri, document.version, PositionMapper(data, ls.encoding)
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = read_head(path)
+    if data is None:
         return None
     return uri, None, PositionMapper(data, ls.encoding)

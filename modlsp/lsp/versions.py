@@ -18,6 +18,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from modlsp.core.files import read_head
 from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Edit, Problem
 from modlsp.core.reader import read
@@ -303,11 +304,8 @@ def _model(ls: ModlspServer, uri: str) -> ModFile | None:
     if snapshot is not None:
         return snapshot.analysis.model
     path = modules.uri_path(uri)
-    if path is None or path.name != "go.mod":
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = read_head(path) if path is not None and path.name == "go.mod" else None
+    if path is None or data is None:
         return None
     return read(data, FileKind.GOMOD, str(path))
 

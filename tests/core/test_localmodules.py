@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from modlsp.core import localmodules
-from modlsp.core.index import read_head
+from modlsp.core.files import read_head
 from modlsp.core.localmodules import module_path, modules_beside, read_gomod
 
 

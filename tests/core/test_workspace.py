@@ -130,3 +130,15 @@ def test_package_directories_agree_with_go_list(tmp_path: Path) -> None:
         }
         assert "pkg/only_ignored" in module.packages or module.path != "example.com/app"
         assert built == go_list_dirs(go, module.dir, home), module.dir
+
+
+def test_a_huge_go_mod_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+    """A cloned repository can hold any file: discovery reads one mebibyte of a go.mod."""
+    from modlsp.core.files import MAX_HEAD_BYTES
+
+    padding = b"// " + b"x" * 1000 + b"\n"
+    big = b"module example.com/huge\n" + padding * (3 * MAX_HEAD_BYTES // len(padding))
+    (tmp_path / "go.mod").write_bytes(big)
+    (tmp_path / "a.go").write_text("package a\n")
+    layout = discover(tmp_path)
+    assert [(m.path, m.packages) for m in layout.modules] == [("example.com/huge", {".": ["a.go"]})]
