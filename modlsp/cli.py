@@ -413,7 +413,8 @@ def _fmt(files: list[str], *, write: bool, diff: bool) -> int:
             for finding in findings(name, data, analysis.problems):
                 if finding.severity == Severity.ERROR.label:
                     print(finding.text(), file=sys.stderr)
-            print(f"modlsp: {name}: not formatted: fix the errors first", file=sys.stderr)
+            why = "too large" if analysis.model.too_large else "fix the errors first"
+            print(f"modlsp: {name}: not formatted: {why}", file=sys.stderr)
             status = max(status, EXIT_ERRORS)
             continue
         if diff:
@@ -468,7 +469,9 @@ def _serve(args: argparse.Namespace) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return EXIT_OK
+    # LSP: exit after shutdown is a clean end (0); exit without it, or a client that vanished
+    # (end of input), is not (1). pygls swallows the status it computes itself.
+    return EXIT_OK if server.protocol._shutdown else EXIT_ERRORS
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def format_source(data: bytes, kind: FileKind, name: str | None = None) -> bytes
 
 
 def format_model(model: ModFile) -> bytes | None:
-    if model.has_errors:
+    if model.has_errors or model.too_large:
         return None
     stmts = _convert(model.syntax, model.normalized)
     stmts = _remove_duplicates(stmts, _killed_lines(model))

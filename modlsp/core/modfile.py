@@ -137,6 +137,8 @@ class ModFile:
     problems: list[Problem] = field(default_factory=list)
     # Token start offset -> the text the go command rewrites it to (unquoted, canonical).
     normalized: dict[int, str] = field(default_factory=dict)
+    # A file too large to analyse: this model is empty and stands for text never read.
+    too_large: bool = False
 
     @property
     def has_errors(self) -> bool:
