@@ -437,6 +437,30 @@ CASES = [
         None,
     ),
     (
+        "missing-module-comments-only",
+        "// just a comment\n",
+        FileKind.GOMOD,
+        (
+            E,
+            "missing-module",
+            "// just a comment",
+            "missing module declaration. To specify the module path:\n\tgo mod edit -module=example.com/mod",
+        ),
+        None,
+    ),
+    (
+        "missing-module-empty-file",
+        "",
+        FileKind.GOMOD,
+        (
+            E,
+            "missing-module",
+            "",
+            "missing module declaration. To specify the module path:\n\tgo mod edit -module=example.com/mod",
+        ),
+        None,
+    ),
+    (
         "block-comment",
         MODULE + "go 1.22 /* note */\n",
         FileKind.GOMOD,

@@ -74,10 +74,15 @@ def _self_requirement(model: ModFile, line: Line, token: Token) -> Problem:
 def _main_module(model: ModFile) -> Iterator[Problem]:
     module = model.module
     if module is None:
-        if model.syntax.stmts and not model.problems:
-            # The go command loads nothing without it; a broken or empty file says more itself.
-            first = model.syntax.stmts[0]
-            span = first.span if isinstance(first, Line) else Span(0, 0)
+        if not model.problems:
+            # The go command loads nothing without it (an empty file included); a broken file
+            # says more itself.
+            first = model.syntax.stmts[0] if model.syntax.stmts else None
+            if isinstance(first, Line):
+                span = first.span
+            else:  # nothing but comments, or nothing at all: the first line
+                end = model.syntax.data.find(b"\n")
+                span = Span(0, len(model.syntax.data) if end < 0 else end)
             message = (
                 "missing module declaration. To specify the module path:\n"
                 "\tgo mod edit -module=example.com/mod"
