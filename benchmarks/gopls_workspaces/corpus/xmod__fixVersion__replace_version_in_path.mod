@@ -1,0 +1,1 @@
+replace example.com/m@v1.0.0 => example.com/m@v1.1.0

@@ -1,0 +1,1 @@
+require example.com/m 1.0.0

@@ -1,0 +1,2 @@
+// Deprecated: blah
+		module m
