@@ -55,22 +55,9 @@ H.run(function(report)
   -- What the server is asked, and what it answers.
   local client = H.client(gomod)
   report.requests = {}
-  local request = client.request
-  client.request = function(self, method, params, handler, ...)
-    if method == 'workspace/executeCommand' then
-      local entry = { command = params.command, arguments = params.arguments }
-      table.insert(report.requests, entry)
-      local inner = handler
-      handler = function(err, result, ...)
-        entry.error = err and err.message or vim.NIL
-        entry.result = result == nil and vim.NIL or result
-        if inner then
-          return inner(err, result, ...)
-        end
-      end
-    end
-    return request(self, method, params, handler, ...)
-  end
+  H.record_commands(client, report.requests, function(params)
+    return { command = params.command, arguments = params.arguments }
+  end)
   --- Runs :command and waits for the server's answer; returns what it notified.
   local function answered(command)
     local before = #report.requests

@@ -86,22 +86,9 @@ H.run(function(report)
 
   -- What the server is asked, and what it answers.
   report.requests = {}
-  local request = client.request
-  client.request = function(self, method, params, handler, ...)
-    if method == 'workspace/executeCommand' then
-      local entry = { params = params }
-      table.insert(report.requests, entry)
-      local inner = handler
-      handler = function(err, result, ...)
-        entry.error = err and err.message or vim.NIL
-        entry.result = result == nil and vim.NIL or result
-        if inner then
-          return inner(err, result, ...)
-        end
-      end
-    end
-    return request(self, method, params, handler, ...)
-  end
+  H.record_commands(client, report.requests, function(params)
+    return { params = params }
+  end)
 
   -- Run the lens on its line, as a user would (one lens there: it runs without a prompt).
   local lens_line = report.lenses[1].line

@@ -14,22 +14,9 @@ H.run(function(report)
   local old = H.client(buf)
   -- What the server is asked, and what it answers.
   report.requests = {}
-  local request = old.request
-  old.request = function(self, method, params, handler, ...)
-    if method == 'workspace/executeCommand' then
-      local entry = { command = params.command, arguments = params.arguments }
-      table.insert(report.requests, entry)
-      local inner = handler
-      handler = function(err, result, ...)
-        entry.error = err and err.message or vim.NIL
-        entry.result = result == nil and vim.NIL or result
-        if inner then
-          return inner(err, result, ...)
-        end
-      end
-    end
-    return request(self, method, params, handler, ...)
-  end
+  H.record_commands(old, report.requests, function(params)
+    return { command = params.command, arguments = params.arguments }
+  end)
   --- Runs :command and waits until `done(before)` (counts of messages and notifications).
   local function answered(command, done, what)
     local before = { messages = #report.show_messages, notifications = #report.notifications }

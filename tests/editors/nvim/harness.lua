@@ -117,6 +117,27 @@ function H.init_options_json(client)
   return vim.json.encode(params.initializationOptions)
 end
 
+--- Records each workspace/executeCommand the client sends, as `entry_of(params)` plus the
+--- server's `error` and `result`, in `list` (in the order sent).
+function H.record_commands(client, list, entry_of)
+  local request = client.request
+  client.request = function(self, method, params, handler, ...)
+    if method == 'workspace/executeCommand' then
+      local entry = entry_of(params)
+      table.insert(list, entry)
+      local inner = handler
+      handler = function(err, result, ...)
+        entry.error = err and err.message or vim.NIL
+        entry.result = result == nil and vim.NIL or result
+        if inner then
+          return inner(err, result, ...)
+        end
+      end
+    end
+    return request(self, method, params, handler, ...)
+  end
+end
+
 function H.lines(buf)
   return vim.api.nvim_buf_get_lines(buf or 0, 0, -1, false)
 end
