@@ -21,6 +21,7 @@ from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.problems import Refusal, apply_edits
 from modlsp.core.reader import read
 from modlsp.core.rename import ModuleSnapshot, RenamePlan
+from modlsp.core.versionfacts import NotFound, Unknown
 from modlsp.core.versionquery import Catalog
 from modlsp.core.workspace import Module, discover
 
@@ -70,8 +71,8 @@ class Neighbourhood:
                     if used not in modules:
                         found = [m for m in discover(used).modules if m.dir == used]
                         modules.update({m.dir: m for m in found})
-        for directory_, module in sorted(modules.items()):
-            if directory_ != layout.root:
+        for module_dir, module in sorted(modules.items()):
+            if module_dir != layout.root:
                 each = snapshot(module)
                 if each is not None:
                     self.others.append(each)
@@ -203,13 +204,15 @@ def _major_target(old: str, version: str, checker: VersionChecker) -> tuple[str,
         chosen = newer.newest()
         if chosen is not None:
             return newer.path, chosen
-    incompatible = _newest_incompatible(old, checker.catalogs([old]).get(old))
+    incompatible = _newest_incompatible(old, checker.catalogs([old])[old])
     if incompatible is not None:
         return old, incompatible
     return Refusal(f"no newer major version of {old} is known to the module proxies")
 
 
-def _newest_incompatible(path: str, catalog: object | None) -> str | None:
+def _newest_incompatible(path: str, catalog: Catalog | Unknown | NotFound) -> str | None:
+    """For a module without go.mod at v2+: its newest +incompatible release above the path's
+    major."""
     if not isinstance(catalog, Catalog):
         return None
     current = current_major(path) or 1

@@ -78,15 +78,11 @@ def code_action(ls: ModlspServer, params: types.CodeActionParams) -> list[types.
                 if action is not None:
                     actions.append(action)
     snapshot = ls.snapshot(view.uri)
-    if snapshot is not None and convert.wants_kind(only, types.CodeActionKind.RefactorRewrite):
-        wanted = view.mapper.span(params.range)
-        actions += versions.upgrade_actions(
-            ls, view.uri, snapshot, wanted.start, wanted.end, view.problems
-        )
     if snapshot is not None:
         # A cursor anywhere on a line, its indentation included, asks about the line.
         start, end = _whole_lines(view.data, view.mapper.span(params.range))
-        refactorings = majors.actions(ls, view.uri, snapshot, start, end, view.problems)
+        refactorings = versions.upgrade_actions(ls, view.uri, snapshot, start, end, view.problems)
+        refactorings += majors.actions(ls, view.uri, snapshot, start, end, view.problems)
         refactorings += replaces.local_copy_actions(ls, view.uri, snapshot, start, end)
         actions += [a for a in refactorings if convert.wants_kind(only, _kind(a))]
     if only and convert.wants_kind(only, TIDY_KIND):  # source actions only when asked for

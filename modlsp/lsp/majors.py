@@ -29,6 +29,7 @@ from modlsp.lsp.documents import Snapshot
 from modlsp.lsp.positions import PositionMapper
 from modlsp.lsp.progress import Progress
 from modlsp.lsp.server import ModlspServer
+from modlsp.lsp.versions import command_argument
 
 log = logging.getLogger(__name__)
 
@@ -138,18 +139,6 @@ def _bump_action(
 # --- commands ------------------------------------------------------------------------------
 
 
-def _argument(args: tuple[Any, ...]) -> dict[str, Any] | None:
-    if args and isinstance(args[0], dict) and isinstance(args[0].get("uri"), str):
-        return args[0]
-    if args and isinstance(args[0], list):
-        return _argument(tuple(args[0]))
-    return None
-
-
-def _tell(ls: ModlspServer, message: str, kind: types.MessageType) -> None:
-    ls.window_show_message(types.ShowMessageParams(type=kind, message=f"modlsp: {message}"))
-
-
 class Workspace:
     """The bytes a refactoring plans on, taken on the event loop: the editor's text of open
     documents (with their versions), else the disk's (read in the planning thread)."""
@@ -197,14 +186,18 @@ async def _module_state(ls: ModlspServer, uri: str) -> ModuleState | None:
 
 async def bump_major(ls: ModlspServer, *args: Any) -> dict[str, Any] | None:
     """Arguments: [{"uri": a file of the module, "major": N (optional, default next)}]."""
-    argument = _argument(args)
+    argument = command_argument(args)
     state = await _module_state(ls, argument["uri"]) if argument is not None else None
     if argument is None or state is None:
-        _tell(ls, "Bump major version: no module found for the given file", types.MessageType.Error)
+        ls.tell(
+            "Bump module major version: no module found for the given file", types.MessageType.Error
+        )
         return None
     major = argument.get("major")
     if major is not None and (not isinstance(major, int) or isinstance(major, bool)):
-        _tell(ls, f"Bump major version: {major!r} is not a major version", types.MessageType.Error)
+        ls.tell(
+            f"Bump module major version: {major!r} is not a major version", types.MessageType.Error
+        )
         return None
     files = Workspace(ls)
     main = _snapshot(state, files)
@@ -214,7 +207,7 @@ async def bump_major(ls: ModlspServer, *args: Any) -> dict[str, Any] | None:
         if other is not state and (s := _snapshot(other, files)) is not None
     ]
     if main is None:
-        _tell(ls, f"Bump major version: cannot read {state.gomod}", types.MessageType.Error)
+        ls.tell(f"Bump module major version: cannot read {state.gomod}", types.MessageType.Error)
         return None
     claimed = {o.model.module.path for o in others if o.model.module is not None}
     claimed |= set(state.workspace)
@@ -240,12 +233,11 @@ def _gowork(module_dir: Path, files: Workspace) -> tuple[Path, bytes, ModFile] |
 
 async def upgrade_major(ls: ModlspServer, *args: Any) -> dict[str, Any] | None:
     """Arguments: [{"uri": the go.mod, "path": required path, "newPath", "version"}]."""
-    argument = _argument(args)
+    argument = command_argument(args)
     state = await _module_state(ls, argument["uri"]) if argument is not None else None
     wanted = [argument.get(k) for k in ("path", "newPath", "version")] if argument else []
     if state is None or not all(isinstance(w, str) for w in wanted) or len(wanted) != 3:
-        _tell(
-            ls,
+        ls.tell(
             "Upgrade across majors: give uri, path, newPath and version",
             types.MessageType.Error,
         )
@@ -254,7 +246,7 @@ async def upgrade_major(ls: ModlspServer, *args: Any) -> dict[str, Any] | None:
     files = Workspace(ls)
     main = _snapshot(state, files)
     if main is None:
-        _tell(ls, f"Upgrade across majors: cannot read {state.gomod}", types.MessageType.Error)
+        ls.tell(f"Upgrade across majors: cannot read {state.gomod}", types.MessageType.Error)
         return None
     claimed = {s.index.module.path for s in ls.session.modules.values() if s.index.module.path}
     claimed |= set(state.workspace)
@@ -276,7 +268,7 @@ async def _apply(
     ls: ModlspServer, plan: RenamePlan | Refusal, files: Workspace, label: str
 ) -> dict[str, Any] | None:
     if isinstance(plan, Refusal):
-        _tell(ls, f"{label}: {plan.message}", types.MessageType.Error)
+        ls.tell(f"{label}: {plan.message}", types.MessageType.Error)
         return None
     edit = workspace_edit(ls, plan, files)
     result = await ls.workspace_apply_edit_async(
@@ -284,12 +276,12 @@ async def _apply(
     )
     if not result.applied:
         reason = result.failure_reason or "the editor refused the edit"
-        _tell(ls, f"{label}: not applied: {reason}", types.MessageType.Warning)
+        ls.tell(f"{label}: not applied: {reason}", types.MessageType.Warning)
         return {"applied": False, "reason": reason}
     for note in plan.notes:
-        _tell(ls, note, types.MessageType.Warning)
+        ls.tell(note, types.MessageType.Warning)
     summary = f"{plan.summary()}, {plan.imports_phrase('rewritten')}"
-    _tell(ls, summary, types.MessageType.Info)
+    ls.tell(summary, types.MessageType.Info)
     return {
         "applied": True,
         "newPath": plan.new_path,

@@ -134,6 +134,10 @@ class ModlspServer(LanguageServer):
 
         republish_all(self)
 
+    def tell(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """A message for the user, marked as modlsp's."""
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"modlsp: {message}"))
+
     def start_background(self, coro: Any) -> asyncio.Task[Any]:
         task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         task.add_done_callback(_log_failure)

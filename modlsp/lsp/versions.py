@@ -112,9 +112,7 @@ async def _build(ls: ModlspServer, key: tuple[object, ...]) -> VersionFacts:
 def _tell(ls: ModlspServer, message: str) -> None:
     """One message per outage or notice: the fetcher already says each once."""
     log.warning("%s", message)
-    ls.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Warning, message=f"modlsp: {message}")
-    )
+    ls.tell(message)
 
 
 def forget(ls: ModlspServer, uri: str) -> None:
@@ -238,21 +236,22 @@ def code_lens(ls: ModlspServer, params: types.CodeLensParams) -> list[types.Code
     return lenses
 
 
-def _uri_argument(args: tuple[Any, ...]) -> tuple[str, dict[str, Any]] | None:
+def command_argument(args: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The one object the server's commands take, when it names a document ("uri")."""
     if args and isinstance(args[0], dict) and isinstance(args[0].get("uri"), str):
-        return args[0]["uri"], args[0]
+        return args[0]
     return None
 
 
 async def check_upgrades(ls: ModlspServer, *args: Any) -> dict[str, int] | None:
     """Ask the proxies again (no caches) about every requirement of the go.mod, show the
     upgrades in its diagnostics from now on, and say in one message what was found."""
-    found = _uri_argument(args)
-    model = _model(ls, found[0]) if found is not None else None
+    found = command_argument(args)
+    model = _model(ls, found["uri"]) if found is not None else None
     if found is None or model is None:
         _tell(ls, "Check for upgrades: no readable go.mod was given")
         return None
-    uri = found[0]
+    uri = found["uri"]
     ls.versions.checked.add(uri)
     pairs = [(r.path, r.version) for r in checked_requires(model)]
     direct = frozenset(r.path for r in checked_requires(model) if not r.indirect)
@@ -279,9 +278,7 @@ async def check_upgrades(ls: ModlspServer, *args: Any) -> dict[str, int] | None:
     elif facts is not None and (local := _local_only(facts.fetcher.config)):
         # Not "nothing newer exists": nothing newer that this machine knows of.
         message += f" (module cache only: {local})"
-    ls.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Info, message=f"modlsp: {message}")
-    )
+    ls.tell(message, types.MessageType.Info)
     return {"requirements": len(pairs), "upgrades": upgradable, "unknown": len(unknown)}
 
 
@@ -311,20 +308,16 @@ def _model(ls: ModlspServer, uri: str) -> ModFile | None:
 
 
 async def upgrade_all(ls: ModlspServer, *args: Any) -> None:
-    found = _uri_argument(args)
-    snapshot = ls.snapshot(found[0]) if found is not None else None
+    found = command_argument(args)
+    snapshot = ls.snapshot(found["uri"]) if found is not None else None
     if found is None or snapshot is None:
         _tell(ls, "Upgrade all: open a go.mod file first")
         return
-    uri, options = found
-    level = {"patch": Level.PATCH}.get(str(options.get("level")), Level.MINOR)
+    uri = found["uri"]
+    level = {"patch": Level.PATCH}.get(str(found.get("level")), Level.MINOR)
     edit = upgrade_edit(ls, uri, snapshot, level)
     if edit is None:
-        ls.window_show_message(
-            types.ShowMessageParams(
-                type=types.MessageType.Info, message="modlsp: every direct requirement is current"
-            )
-        )
+        ls.tell("every direct requirement is current", types.MessageType.Info)
         return
     result = await ls.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(edit=edit, label="Upgrade all direct dependencies")

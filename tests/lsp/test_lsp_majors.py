@@ -204,3 +204,31 @@ async def test_newer_major_of_a_dependency_is_one_action_away(
     assert "example.com/dep/v2" in modules
     assert "example.com/dep" not in modules
     assert tool.unformatted(big) == []
+
+
+async def test_commands_say_what_is_wrong_with_their_arguments(
+    client: ModClient, tmp_path: Path
+) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/m/v3\n\ngo 1.21\n")
+    await start(client, {"debounceMs": 0}, root=tmp_path)
+    gomod = (tmp_path / "go.mod").as_uri()
+    requests = [
+        ("modlsp.server.bumpMajor", {"uri": (tmp_path.parent / "elsewhere.go").as_uri()}),
+        ("modlsp.server.bumpMajor", {"uri": gomod, "major": "four"}),
+        ("modlsp.server.bumpMajor", {"uri": gomod, "major": 2}),
+        ("modlsp.server.upgradeMajor", {"uri": gomod, "path": "example.com/x"}),
+    ]
+    for command, argument in requests:
+        result = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command, arguments=[argument])
+        )
+        assert result is None
+    assert [m.message for m in client.messages] == [
+        "modlsp: Bump module major version: no module found for the given file",
+        "modlsp: Bump module major version: 'four' is not a major version",
+        "modlsp: Bump module major version: example.com/m/v3 is already at v3: the new major must be "
+        "above it",
+        "modlsp: Upgrade across majors: give uri, path, newPath and version",
+    ]
+    assert client.applied == []
+    assert (tmp_path / "go.mod").read_text() == "module example.com/m/v3\n\ngo 1.21\n"

@@ -70,20 +70,22 @@ async def test_facts_merge_in_then_the_lens_shows_upgrades_and_actions_apply(
     assert retracted.range == rng(5, 19, 5, 25)  # alpha's version
     assert retracted.severity == types.DiagnosticSeverity.Warning
 
-    # Upgrades are not diagnostics yet (off by default), but each require line offers them.
-    rewrites = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=doc.uri),
-            range=rng(10, 2, 10, 2),  # example.com/Upper/Case v1.0.0
-            context=types.CodeActionContext(diagnostics=[]),
+    # Upgrades are not diagnostics yet (off by default), but each require line offers them,
+    # with the cursor on the path or in the line's indentation.
+    for column in (2, 0):
+        rewrites = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.uri),
+                range=rng(10, column, 10, column),  # example.com/Upper/Case v1.0.0
+                context=types.CodeActionContext(diagnostics=[]),
+            )
         )
-    )
-    assert [(a.title, a.kind) for a in rewrites or [] if isinstance(a, types.CodeAction)] == [
-        (
-            "Upgrade example.com/Upper/Case to v1.1.0 (latest minor, latest)",
-            types.CodeActionKind.RefactorRewrite,
-        )
-    ]
+        assert [(a.title, a.kind) for a in rewrites or [] if isinstance(a, types.CodeAction)] == [
+            (
+                "Upgrade example.com/Upper/Case to v1.1.0 (latest minor, latest)",
+                types.CodeActionKind.RefactorRewrite,
+            )
+        ]
 
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=doc.uri))
