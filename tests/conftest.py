@@ -11,8 +11,17 @@ from __future__ import annotations
 import os
 import tempfile
 
+from hypothesis import settings
+
 os.environ["GOPROXY"] = "off"
 os.environ["GOENV"] = "off"  # the user's go env file must not reach the tests
 os.environ.pop("GONOPROXY", None)
 os.environ.pop("GOPRIVATE", None)
 os.environ["MODLSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="modlsp-test-cache-")
+
+# Property tests (hypothesis) draw the same examples on every run, so that a run's verdict
+# depends on the code alone. To explore new examples, run them with
+# HYPOTHESIS_PROFILE=explore (fuzz/README.md); a failure found so becomes an @example.
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

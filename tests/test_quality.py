@@ -14,12 +14,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    result = run("ruff", "check", "modlsp", "tests", "benchmarks")
+    result = run("ruff", "check", "modlsp", "tests", "benchmarks", "fuzz")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format() -> None:
-    result = run("ruff", "format", "--check", "modlsp", "tests", "benchmarks")
+    result = run("ruff", "format", "--check", "modlsp", "tests", "benchmarks", "fuzz")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

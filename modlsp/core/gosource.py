@@ -123,7 +123,7 @@ def _import(data: bytes, spec: tree_sitter.Node) -> Import | None:
 
 def _string_value(literal: str) -> str | None:
     if len(literal) >= 2 and literal[0] == literal[-1] == "`":
-        return literal[1:-1]
+        return literal[1:-1].replace("\r", "")  # Go's scanner drops \r from raw strings
     if len(literal) >= 2 and literal[0] == literal[-1] == '"':
         return unquote(literal)
     return None

@@ -94,8 +94,10 @@ def is_invalid_byte(ch: str) -> bool:
 
 
 def is_print(ch: str) -> bool:
-    """Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space."""
-    return ch == " " or (ch.isprintable() and not is_invalid_byte(ch))
+    """Go's unicode.IsPrint over a string's runes: letters, marks, numbers, punctuation,
+    symbols and ASCII space. Ranging over a string, Go reads an invalid byte as U+FFFD, a
+    symbol, so it counts as printable."""
+    return ch == " " or ch.isprintable() or "\ud800" <= ch <= "\udfff"
 
 
 def unquote(s: str) -> str | None:
@@ -104,7 +106,9 @@ def unquote(s: str) -> str | None:
         return None
     body = s[1:-1]
     if "\\" not in body:
-        return None if '"' in body or "\n" in body else body
+        if '"' in body or "\n" in body:
+            return None
+        return body if is_valid_utf8(body) else _SURROGATE_RE.sub(_replacement, body)
     out: list[str] = []
     i = 0
     n = len(body)
@@ -113,7 +117,7 @@ def unquote(s: str) -> str | None:
         if ch == '"' or ch == "\n":
             return None
         if ch != "\\":
-            out.append(ch)
+            out.append(_replacement_for(ch) if "\ud800" <= ch <= "\udfff" else ch)
             i += 1
             continue
         if i + 1 >= n:
@@ -148,6 +152,16 @@ def unquote(s: str) -> str | None:
         else:
             return None
     return _rejoin_bytes("".join(out))
+
+
+def _replacement(m: re.Match[str]) -> str:
+    return _replacement_for(m.group())
+
+
+def _replacement_for(ch: str) -> str:
+    """strconv.Unquote reads each invalid byte between the quotes (unlike one written as an
+    escape) as the rune U+FFFD."""
+    return "\ufffd" * len(go_bytes(ch))
 
 
 def _rejoin_bytes(s: str) -> str:

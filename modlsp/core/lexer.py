@@ -207,6 +207,11 @@ class Lexer:
         quote = data[start : start + 1]
         text = data[start:end].decode("utf-8", "surrogateescape")
         if not closed:
+            # The quote goes before a line's closing \r: inside a \r\n it would split the line
+            # break (and the \r would stay in the string).
+            at = end
+            while at > start + 1 and data[at - 1] == 0x0D:
+                at -= 1
             message = (
                 "unexpected EOF in string"
                 if end >= len(data) or data[end : end + 1] != b"\n"
@@ -217,7 +222,7 @@ class Lexer:
                 end,
                 "syntax",
                 message,
-                Fix("Close the string", (Edit(Span(end, end), quote.decode()),)),
+                Fix("Close the string", (Edit(Span(at, at), quote.decode()),)),
             )
         out.append(Token(Kind.STRING, text, start, end))
 

@@ -76,6 +76,7 @@ class _Reader:
         self.work = model.kind is FileKind.GOWORK
         self.verbs = GOWORK_VERBS if self.work else GOMOD_VERBS
         self.block_verbs = _GOWORK_BLOCKS if self.work else _GOMOD_BLOCKS
+        self.module_line: Line | None = None
 
     def read(self) -> None:
         syntax = self.model.syntax
@@ -90,7 +91,7 @@ class _Reader:
         verb = block.verb[0]
         if len(block.verb) > 1 or verb.text not in self.block_verbs:
             text = " ".join(t.text for t in block.verb)
-            fixes = self.verb_fixes(verb) if len(block.verb) == 1 else ()
+            fixes = self.verb_fixes(verb, self.block_verbs) if len(block.verb) == 1 else ()
             self.problem(
                 block.header_span, "unknown-directive", f"unknown block type: {text}", *fixes
             )
@@ -139,11 +140,12 @@ class _Reader:
             code = "work-directive" if self.work else "mod-directive"
             self.problem(line.span, code, message, delete_line_fix(self.model.syntax, line))
             return
-        self.problem(verb.span, "unknown-directive", message, *self.verb_fixes(verb))
+        self.problem(verb.span, "unknown-directive", message, *self.verb_fixes(verb, self.verbs))
 
-    def verb_fixes(self, verb: Token) -> tuple[Fix, ...]:
-        guess = closest_verb(verb.text, self.verbs)
-        if guess is None:
+    def verb_fixes(self, verb: Token, known: frozenset[str]) -> tuple[Fix, ...]:
+        """A block needs a verb that can open one: `go (` is no typo of `go`."""
+        guess = closest_verb(verb.text, known)
+        if guess is None or guess == verb.text:
             return ()
         return (Fix(f"Change to '{guess}'", (Edit(verb.span, guess),), preferred=True),)
 
@@ -222,7 +224,10 @@ class _Reader:
     # --- directives -----------------------------------------------------------------------
 
     def read_module(self, block: Block | None, line: Line, verb: Token, args: list[Token]) -> None:
-        self.repeated(self.model.module, line, "module")
+        self.repeated(self.module_line, line, "module")
+        # x/mod records the module before it checks the arguments: a later module line is a
+        # repeated one even when this one is broken.
+        self.module_line = line
         token = self.single(line, args, "usage: module module/path")
         path = self.string(token)
         deprecated = ""
@@ -283,8 +288,9 @@ class _Reader:
         if clean is not None:  # read before without a problem: same result, same rewrites
             path, version = clean
             valid = True
-            if path_token.text != path:
-                self.model.normalized[path_token.start] = gostring.auto_quote(path)
+            quoted = gostring.auto_quote(path)
+            if path_token.text != quoted:  # as self.string would record it
+                self.model.normalized[path_token.start] = quoted
             if version_token.text != version:
                 self.model.normalized[version_token.start] = version
         else:

@@ -121,6 +121,7 @@ class _Parser:
         self.name = name
         self.tokens = tokens
         self.verbs = verbs
+        self.closings: list[Edit] = []  # the fixes of the unterminated blocks so far
         self.pos = 0
         self.problems: list[Problem] = []
         self.index = LineIndex(data)
@@ -250,7 +251,16 @@ class _Parser:
         else:
             where = block.lparen.end
         line, column = self.go_position(block.start)
-        fix = Fix("Add the missing ')'", (Edit(Span(where, where), "\n)"),), preferred=True)
+        # To the go command, an unterminated block runs to the end of the file, so a later
+        # block is inside it: closing the later one alone would close the earlier one instead.
+        # Its fix closes every unterminated block up to it.
+        self.closings.append(Edit(Span(where, where), "\n)"))
+        title = (
+            "Add the missing ')'"
+            if len(self.closings) == 1
+            else (f"Add the {len(self.closings)} missing ')'")
+        )
+        fix = Fix(title, tuple(self.closings), preferred=True)
         message = f"syntax error (unterminated block started at {self.name}:{line}:{column})"
         self.error(block.header_span, message, fix)
 

@@ -14,6 +14,17 @@ from lsprotocol import types
 from modlsp.core.text import Span
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# One character of UTF-8 text as a client counts it: a well-formed sequence, a lone surrogate
+# (a JSON "\ud800" the document holds encoded with surrogatepass: one UTF-16 code unit), or
+# else a single byte that is not valid UTF-8 (one U+FFFD to an editor reading the file).
+_CHARACTER = re.compile(
+    rb"[\xf0-\xf4][\x80-\xbf]{3}|[\xe0-\xef][\x80-\xbf]{2}|[\xc2-\xdf][\x80-\xbf]|.", re.DOTALL
+)
+
+
+def _characters(text: bytes) -> list[bytes]:
+    """`text` split into characters; a 4-byte one lies outside the BMP."""
+    return _CHARACTER.findall(text)
 
 
 class PositionMapper:
@@ -37,20 +48,27 @@ class PositionMapper:
             end -= 1
         return end
 
-    def _units(self, text: bytes) -> int:
+    def _units(self, start: int, offset: int, end: int) -> int:
+        """Code units from `start` to `offset` on a line ending at `end`; an offset inside a
+        character counts as its start."""
+        text = self._data[start:offset]
         if self._utf8 or text.isascii():
             return len(text)
-        decoded = text.decode("utf-8", "replace")
-        if self._utf16:  # characters outside the BMP take two UTF-16 code units
-            return len(decoded) + sum(1 for ch in decoded if ord(ch) > 0xFFFF)
-        return len(decoded)
+        units = 0
+        consumed = start
+        for ch in _characters(self._data[start:end]):
+            consumed += len(ch)
+            if consumed > offset:
+                break
+            units += 2 if self._utf16 and len(ch) == 4 else 1
+        return units
 
     def position(self, offset: int) -> types.Position:
         offset = max(0, min(offset, len(self._data)))
         line = bisect.bisect_right(self._starts, offset) - 1
-        start = self._starts[line]
-        offset = min(offset, self._line_end(line))
-        return types.Position(line=line, character=self._units(self._data[start:offset]))
+        end = self._line_end(line)
+        offset = min(offset, end)
+        return types.Position(line=line, character=self._units(self._starts[line], offset, end))
 
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.position(span.start), end=self.position(span.end))
@@ -67,11 +85,11 @@ class PositionMapper:
             return start + min(wanted, len(text))
         units = 0
         consumed = 0
-        for ch in text.decode("utf-8", "replace"):
+        for ch in _characters(text):
             if units >= wanted:
                 break
-            units += 2 if self._utf16 and ord(ch) > 0xFFFF else 1
-            consumed += len(ch.encode("utf-8"))
+            units += 2 if self._utf16 and len(ch) == 4 else 1
+            consumed += len(ch)
         return start + consumed
 
     def span(self, range_: types.Range) -> Span:

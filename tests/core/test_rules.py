@@ -628,3 +628,64 @@ def test_malformed_replacement_of_a_required_module_is_an_error() -> None:
     data = (MODULE + "require a.com/x v1.0.0\nreplace a.com/x => Foo.com/y v1.0.0\n").encode()
     (problem,) = analyze(data, FileKind.GOMOD).problems
     assert (problem.severity, problem.code) == (E, "malformed-module-path")
+
+
+# --- found by the property tests (tests/core/test_properties.py) ------------------------------
+
+
+def test_a_broken_module_line_still_counts_for_repeated_module() -> None:
+    """x/mod records the module before it checks the line's arguments (go: `go.mod:1: usage:
+    module module/path`, `go.mod:2: repeated module statement`)."""
+    data = b"module\nmodule example.com/n\n"
+    problems = analyze(data, FileKind.GOMOD).problems
+    assert [_describe(data, p)[1:] for p in problems] == [
+        ("usage", "module", "usage: module module/path"),
+        ("repeated-directive", "module example.com/n", "repeated module statement"),
+    ]
+
+
+def test_a_block_verb_is_not_suggested_for_itself() -> None:
+    """`go (` is no typo of `go`: "Change to 'go'" would change nothing."""
+    data = (MODULE + "go (\n)\n").encode()
+    (problem,) = analyze(data, FileKind.GOMOD).problems
+    assert (problem.code, problem.message, problem.fixes) == (
+        "unknown-directive",
+        "unknown block type: go",
+        (),
+    )
+
+
+def test_closing_a_string_keeps_the_crlf_line_break() -> None:
+    data = b'module "example.com/a\r\ngo 1.22\r\n'
+    (problem,) = analyze(data, FileKind.GOMOD).problems
+    assert problem.message == "unexpected newline in string"
+    fixed = apply_edits(data, problem.fixes[0].edits)
+    assert fixed == b'module "example.com/a"\r\ngo 1.22\r\n'
+    assert analyze(fixed, FileKind.GOMOD).problems == ()
+
+
+def test_closing_a_later_unterminated_block_closes_the_earlier_one_too() -> None:
+    """To the go command the first unterminated block runs to the end of the file, the second
+    one inside it: a ')' at the end alone would close the first block there."""
+    data = (MODULE + "require (\n\ta.com/x v1.0.0\nrequre\nexclude (\n").encode()
+    problems = [p for p in analyze(data, FileKind.GOMOD).problems if p.code == "syntax"]
+    assert [p.fixes[0].title for p in problems] == [
+        "Add the missing ')'",
+        "Add the 2 missing ')'",
+    ]
+    fixed = apply_edits(data, problems[1].fixes[0].edits)
+    assert fixed == (MODULE + "require (\n\ta.com/x v1.0.0\nrequre\n)\nexclude (\n)\n").encode()
+    # Left: the line the first block's recovery ended before, now a bad line of the block.
+    after = analyze(fixed, FileKind.GOMOD).problems
+    assert [(p.code, p.message) for p in after] == [("usage", "usage: require module/path v1.2.3")]
+
+
+def test_lowercasing_the_module_path_renames_its_self_requirement() -> None:
+    """A self-requirement of the old path would become a requirement of a path no module can
+    have (an error) if only the module line changed."""
+    data = b"module Example.com/M\n\nrequire Example.com/M v1.0.0\n"
+    problem = next(p for p in analyze(data, FileKind.GOMOD).problems if p.code == "module-path")
+    fixed = apply_edits(data, problem.fixes[0].edits)
+    assert fixed == b"module example.com/m\n\nrequire example.com/m v1.0.0\n"
+    after = analyze(fixed, FileKind.GOMOD).problems
+    assert [(p.severity, p.code) for p in after] == [(W, "self-require")]

@@ -44,11 +44,24 @@ def check(model: ModFile) -> Iterator[Problem]:
             yield Problem(tool.token.span, Severity.ERROR, "malformed-tool-path", message)
 
 
-def _lowercase_fix(path: str, token: Token) -> tuple[Fix, ...]:
+def _lowercase_fix(path: str, token: Token, also: tuple[Token, ...] = ()) -> tuple[Fix, ...]:
+    """Lowercase `token`'s path, and the `also` tokens that name the same path."""
     lowered = path.lower()
     if lowered == path or modpath.check_path(lowered) is not None:
         return ()
-    return (Fix(f"Change to {lowered}", (Edit(token.span, gostring.auto_quote(lowered)),), True),)
+    new = gostring.auto_quote(lowered)
+    edits = tuple(Edit(t.span, new) for t in sorted({token, *also}, key=lambda t: t.start))
+    return (Fix(f"Change to {lowered}", edits, True),)
+
+
+def _mentions_of_module(model: ModFile, path: str) -> tuple[Token, ...]:
+    """The file's requirements, exclusions and replacements of its own module path: renaming
+    the module renames them too, or a self-requirement the go command ignores would become a
+    requirement of a path no module can have."""
+    tokens = [r.path_token for r in model.requires if r.path == path]
+    tokens += [e.path_token for e in model.excludes if e.path == path]
+    tokens += [r.old_path_token for r in model.replaces if r.old_path == path]
+    return tuple(tokens)
 
 
 _NEVER_MATCHES = " (it can never match a module, so the go command ignores it)"
@@ -97,9 +110,8 @@ def _main_module(model: ModFile) -> Iterator[Problem]:
     error = modpath.check_import_path(path)
     if error is not None:
         message = error.replace("malformed import path", "malformed module path", 1)
-        yield Problem(
-            token.span, Severity.ERROR, "module-path", message, _lowercase_fix(path, token)
-        )
+        fixes = _lowercase_fix(path, token, _mentions_of_module(model, path))
+        yield Problem(token.span, Severity.ERROR, "module-path", message, fixes)
         return
     suffix = list(_useless_suffix(path, token))
     strict = None if suffix else modpath.check_path(path)
@@ -108,9 +120,8 @@ def _main_module(model: ModFile) -> Iterator[Problem]:
             f"{strict} (the go command accepts it for the main module, "
             "but no other module can require it)"
         )
-        yield Problem(
-            token.span, Severity.WARNING, "module-path", message, _lowercase_fix(path, token)
-        )
+        fixes = _lowercase_fix(path, token, _mentions_of_module(model, path))
+        yield Problem(token.span, Severity.WARNING, "module-path", message, fixes)
     yield from suffix
 
 

@@ -1,0 +1,12 @@
+package x
+
+/*
+#include <stdio.h>
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"example.com/m/cbind"
+)

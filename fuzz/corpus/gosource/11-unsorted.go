@@ -1,0 +1,9 @@
+package x
+
+import (
+	"example.com/z"
+	"example.com/m/y"
+	"example.com/m"
+	"bytes"
+	"example.com/m/b"
+)

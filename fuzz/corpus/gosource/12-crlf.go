@@ -1,0 +1,6 @@
+package crlf
+
+import (
+	"example.com/m/a" // a
+	"example.com/m/bb"
+)

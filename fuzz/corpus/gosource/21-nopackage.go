@@ -1,0 +1,1 @@
+import "example.com/m/orphan"

@@ -1,0 +1,3 @@
+0module github.com/stretchr/testify/_codegen
+
+go 1.11
