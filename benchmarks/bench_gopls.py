@@ -70,6 +70,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import io
@@ -93,6 +94,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+from pygls.protocol import default_converter
 
 from modlsp.core.modpath import check_path, escape_path, escape_version
 
@@ -519,6 +521,11 @@ def _no_settings(params: types.ConfigurationParams) -> list[None]:
     return [None for _ in params.items]
 
 
+@functools.cache
+def _shared_converter() -> Any:
+    return default_converter()  # type: ignore[no-untyped-call]
+
+
 class Session:
     """A fresh server process with a pygls client that records every publication."""
 
@@ -526,7 +533,10 @@ class Session:
         self.server = server
         self.root = root
         self.env = dict(env)
-        self.client = LanguageClient("modlsp-bench", "1")
+        # One converter for every session: cattrs generates a type's (un)structuring code the
+        # first time a converter meets it, several ms the client would otherwise spend on the
+        # first message of each kind in every session, for either server.
+        self.client = LanguageClient("modlsp-bench", "1", converter_factory=_shared_converter)
         self.publications: list[Publication] = []
         self.messages: list[str] = []
         self.logs: list[str] = []

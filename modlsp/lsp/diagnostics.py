@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -54,8 +55,9 @@ def did_open(ls: ModlspServer, params: types.DidOpenTextDocumentParams) -> None:
 
 
 def did_change(ls: ModlspServer, params: types.DidChangeTextDocumentParams) -> None:
-    modules.document_changed(ls, params.text_document.uri)
-    schedule(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    modules.document_changed(ls, uri)
+    schedule(ls, uri, immediate=_ends_a_quiet_spell(ls, uri))
 
 
 def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -65,6 +67,7 @@ def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> Non
         task.cancel()
     ls.snapshots.forget(uri)
     ls.last_published.pop(uri, None)
+    ls.last_change.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     modules.document_closed(ls, uri)
     versions.forget(ls, uri)
@@ -82,6 +85,18 @@ def schedule(ls: ModlspServer, uri: str, immediate: bool = False) -> None:
         previous.cancel()
     delay = 0.0 if immediate else ls.settings.debounce_ms / 1000
     ls.pending[uri] = ls.start_background(_publish_after(ls, uri, delay))
+
+
+def _ends_a_quiet_spell(ls: ModlspServer, uri: str) -> bool:
+    """Whether the document had not changed for debounceMs before this change.
+
+    Such a change is analysed at once, so a single edit shows its diagnostics in a few
+    milliseconds; the changes that follow it within the delay (typing, a burst) wait for a
+    quiet spell and are analysed once, at the last."""
+    now = time.monotonic()
+    last = ls.last_change.get(uri)
+    ls.last_change[uri] = now
+    return last is None or now - last >= ls.settings.debounce_ms / 1000
 
 
 async def _publish_after(ls: ModlspServer, uri: str, delay: float) -> None:

@@ -67,6 +67,7 @@ class ModlspServer(LanguageServer):
         self.watching = False  # the client watches files for us
         # What each open document was last told: (version, diagnostics).
         self.last_published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+        self.last_change: dict[str, float] = {}  # when each document last changed (monotonic)
         self.versions = VersionState()
         self.scans: set[asyncio.Task[None]] = set()  # workspace scans under way
 

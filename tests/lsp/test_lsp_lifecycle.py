@@ -63,6 +63,40 @@ async def test_bad_setting_is_reported_and_defaults_apply(client: ModClient, tmp
     assert codes(published.diagnostics) == ["noncanonical-version"]
 
 
+async def test_a_change_after_a_quiet_spell_is_analysed_at_once(client: ModClient, tmp_path):
+    """The debounce delay holds back only the changes that follow another one closely: the
+    first change after a quiet spell is published at once, and the two sent right after it are
+    analysed together, once, at the last (here once a setting change asks for it, as the
+    delay is longer than the test waits). Nothing else may publish meanwhile: no module
+    around the file to scan (a go.mod-language document not named go.mod), no go command to
+    read a GODEBUG table from, and edits that leave the requirements alone (new ones would be
+    published again once their version facts are gathered)."""
+    await start(client, {"debounceMs": 10_000, "goCommand": str(tmp_path / "no-such-go")})
+    since = client.mark()
+    doc = open_doc(client, tmp_path / "tools.mod", "module example.com/m\n\ngo 1.22\n")
+    assert list((await client.next_diagnostics(doc.uri, since=since)).diagnostics) == []
+
+    since = client.mark()
+    change(client, doc, (rng(2, 3, 2, 7), "1.x"))
+    # Half the delay: a change that waited for it fails here.
+    published = await asyncio.wait_for(
+        client.next_diagnostics(doc.uri, since=since, min_version=2), timeout=5
+    )
+    assert (published.version, codes(published.diagnostics)) == (2, ["invalid-go-version"])
+
+    change(client, doc, (rng(2, 3, 2, 6), "1.22"))
+    change(client, doc, (rng(2, 3, 2, 7), "1.y"))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"modlsp": {"debounceMs": 10_000, "goCommand": str(tmp_path / "no-such-go")}}
+        )
+    )
+    published = await client.next_diagnostics(doc.uri, since=since, min_version=3)
+    assert published.version == 4
+    assert summary(published.diagnostics)[0][:3] == ((2, 3, 2, 6), ERROR, "invalid-go-version")
+    assert [p.version for p in client.published[since:] if p.uri == doc.uri] == [2, 4]
+
+
 async def test_disabled_codes_are_not_reported(client: ModClient, tmp_path):
     await start(client, {"disabledCodes": ["noncanonical-version"]})
     assert client.messages == []
