@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    # Milliseconds to wait after a change before analysing; typing bursts coalesce.
+    # A change within this many ms of the previous one waits for a pause; bursts coalesce.
     debounce_ms: int = 20
     # Diagnostic codes not to report, e.g. ["retract-rationale"].
     disabled_codes: frozenset[str] = field(default_factory=frozenset)
@@ -82,7 +82,8 @@ SETTINGS = (
         "debounceMs",
         "debounce_ms",
         20,
-        "Milliseconds to wait after a change before analysing (0 to 10000).",
+        "Milliseconds a change that follows another closely waits for typing to pause; "
+        "a change after a pause is analysed at once (0 to 10000).",
         _non_negative_int,
     ),
     SettingSpec(

@@ -39,7 +39,7 @@ def test_json_lists_every_setting_with_its_default() -> None:
 def test_text_is_one_aligned_line_per_setting() -> None:
     lines = _run().splitlines()
     assert lines == [
-        "debounceMs     20     Milliseconds to wait after a change before analysing (0 to 10000).",
+        "debounceMs     20     Milliseconds a change that follows another closely waits for typing to pause; a change after a pause is analysed at once (0 to 10000).",
         'disabledCodes  []     Diagnostic codes not to report, e.g. ["retract-rationale"].',
         'goCommand      "go"   The go command whose GODEBUG table and environment (GOPROXY, GOPRIVATE, GOMODCACHE) are used.',
         'goproxy        ""     GOPROXY for version facts, e.g. https://proxy.golang.org; empty: the go command\'s.',
