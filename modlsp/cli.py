@@ -468,7 +468,9 @@ def _serve(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        from modlsp.lsp.transport import serve_stdio
+
+        serve_stdio(server)
     # LSP: exit after shutdown is a clean end (0); exit without it, or a client that vanished
     # (end of input), is not (1). pygls swallows the status it computes itself.
     return EXIT_OK if server.protocol._shutdown else EXIT_ERRORS

@@ -9,45 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Generator
 from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from modlsp import __version__
 from modlsp.core.analysis import CheckOptions, kind_for_document
 from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
 from modlsp.core.session import Session
 from modlsp.lsp.documents import Snapshot, Snapshots, file_name
+from modlsp.lsp.protocol import ModlspProtocol
 from modlsp.lsp.settings import Settings, parse_settings
 from modlsp.lsp.versionstate import VersionState
 
 log = logging.getLogger(__name__)
-
-
-class ModlspProtocol(LanguageServerProtocol):
-    """pygls's protocol, except that a didChange for a version the document already has (or an
-    older one) is dropped: applied, it would put stale text over the newest and publish
-    diagnostics for it."""
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        document = self.workspace.text_documents.get(params.text_document.uri)
-        current = document.version if document is not None else None
-        new = params.text_document.version
-        if current is not None and new is not None and new <= current:
-            log.warning(
-                "ignored a change of %s to version %d: it is at version %d",
-                params.text_document.uri,
-                new,
-                current,
-            )
-            return
-        yield from super().lsp_text_document__did_change(params)
 
 
 class ModlspServer(LanguageServer):

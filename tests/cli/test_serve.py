@@ -38,7 +38,7 @@ def test_stdio_session_with_vscode_flag_and_log_file(tmp_path: Path) -> None:
     text = log.read_text()
     # At the default level the log holds modlsp's own lines, not every JSON-RPC message
     # (pygls logs those at INFO; they once filled the stderr pipe of a client not reading it).
-    assert "Sending data" not in text
+    assert "modlsp.lsp.protocol: sending" not in text
     assert result.stderr == b""
 
 
@@ -46,7 +46,9 @@ def test_debug_level_logs_the_messages(tmp_path: Path) -> None:
     log = tmp_path / "modlsp.log"
     result = _serve("serve", "--log-file", str(log), "--log-level", "debug")
     assert result.returncode == 0, result.stderr
-    assert "Sending data" in log.read_text()
+    text = log.read_text()
+    assert "modlsp.lsp.protocol: sending" in text
+    assert """sending b'{"id": 2, "jsonrpc": "2.0", "result": null}'""" in text
 
 
 def test_bad_tcp_address_is_a_usage_error() -> None:
