@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig
 from versions.proxyserver import Fault, ProxyServer
 
-from .rawclient import SERVER, RawServer, frame, rss_kib, server_env, stop_or_kill
-from .support import EDITORS, TIMEOUT, ModClient, codes, make_client, open_doc, pos, rng, start
+from .rawclient import RawServer, frame, rss_kib
+from .support import TIMEOUT, ModClient, codes, open_doc, pos, rng, start
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -36,19 +34,6 @@ REQUEST_CANCELLED = -32800
 FORMAT = types.FormattingOptions(tab_size=4, insert_spaces=False)
 
 GO_MOD = "module example.com/m\n\ngo 1.22\n\nrequire example.com/a v1.2.0\n"
-
-
-@pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=SERVER, client_factory=make_client, server_env=server_env()
-    ),
-    params=EDITORS,
-)
-async def client(lsp_client: ModClient, request: pytest.FixtureRequest):
-    """conftest's client, except that a server that does not shut down is killed."""
-    lsp_client.editor = request.param
-    yield
-    await stop_or_kill(lsp_client)
 
 
 @pytest.fixture

@@ -14,40 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 from modlsp.lsp.documents import column_index, text_index
 
-from .rawclient import SERVER, RawServer, rss_kib, server_env, stop_or_kill
+from .rawclient import RawServer, rss_kib
 from .support import (
-    EDITORS,
     TIMEOUT,
     Doc,
     ModClient,
     change,
     codes,
-    make_client,
     open_doc,
     rng,
     start,
 )
 from .support import pos as position
-
-
-@pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=SERVER, client_factory=make_client, server_env=server_env()
-    ),
-    params=EDITORS,
-)
-async def client(lsp_client: ModClient, request: pytest.FixtureRequest):
-    """conftest's client, except that a server that does not shut down is killed."""
-    lsp_client.editor = request.param
-    yield
-    await stop_or_kill(lsp_client)
-
 
 MB = 1024  # KiB
 
