@@ -58,16 +58,19 @@ def is_go_source(uri: str, language_id: str) -> bool:
 # --- scanning ----------------------------------------------------------------------------
 
 
-async def initialized(ls: ModlspServer, params: types.InitializedParams) -> None:
+def initialized(ls: ModlspServer, params: types.InitializedParams) -> None:
+    """Synchronous, so that the folders are claimed before the next message is handled: a
+    go.mod opened right after `initialized` (as editors do) then waits for the folder's scan
+    instead of starting a scan of its own module, which the folder's scan would repeat."""
     from modlsp.lsp.versions import service
 
     # Resolving GOPROXY & co. runs `go env` (0.1 s): do it now, not when a go.mod opens.
     ls.start_background(service(ls))
-    await _watch_files(ls)
     folders = [uri_path(f.uri) for f in ls.workspace.folders.values()]
     if not folders and ls.workspace.root_path:
         folders = [Path(ls.workspace.root_path)]
     start_scan(ls, [f for f in folders if f is not None])
+    ls.start_background(_watch_files(ls))
 
 
 async def _watch_files(ls: ModlspServer) -> None:
