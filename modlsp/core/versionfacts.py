@@ -4,6 +4,11 @@ each required version's go.mod, publish times, and newer major versions.
 
 Answers are values: a module the proxies cannot tell about yields facts with an `error`, and
 "does not exist" is said only when a proxy answered "not found".
+
+A gather shares the event loop with the editor's requests, however many requirements it has:
+at most `GATHER_CONCURRENCY` requirements are looked up at a time (a go.mod of 20,000
+requirements does not become 20,000 tasks queueing for 16 connections), and answers that
+need no I/O (memory, the disk cache) give the loop back every `SLICE` seconds.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +35,11 @@ log = logging.getLogger(__name__)
 # How far above the current major to look for /vN modules, and how many at a time.
 MAJOR_PROBE_LIMIT = 12
 MAJOR_PROBE_BATCH = 3
+# Requirements looked up at a time: four per proxy connection (Limits.concurrency is 16), as
+# each runs its requests one after the other.
+GATHER_CONCURRENCY = 64
+# Seconds of work a gather does before it lets the event loop serve others (requests, edits).
+SLICE = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +74,16 @@ class RequirementFacts:
 
 
 class VersionFacts:
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(self, fetcher: Fetcher, *, work_slice: float = SLICE) -> None:
         self.fetcher = fetcher
+        self.work_slice = work_slice
         self._catalogs: dict[str, Catalog | Unknown | NotFound] = {}
         self._mods: dict[tuple[str, str], ModFacts | Unknown | NotFound] = {}
         self._majors: dict[str, Catalog | None] = {}
         self._unsure_catalogs: set[str] = set()  # a go.mod it needed had no answer
         self._unsure_majors: set[str] = set()  # a probe had no answer
+        self._infos: dict[tuple[str, str], Info | None] = {}  # None: the proxy has none
+        self._yield_at = 0.0  # when the running gathers give the loop back (perf_counter)
 
     # --- what is already known, without I/O ---------------------------------------------
 
@@ -88,6 +102,17 @@ class VersionFacts:
     def known_gomod(self, path: str, version: str) -> ModFacts | Unknown | NotFound | None:
         return self._mods.get((path, version))
 
+    def known_catalog(self, path: str) -> Catalog | Unknown | NotFound | None:
+        """The catalog in memory, whatever it says; None when none was built yet."""
+        return self._catalogs.get(path)
+
+    def known_major(self, path: str) -> Catalog | None:
+        """The newer major in memory; None when there is none or none was looked for yet."""
+        return self._majors.get(path)
+
+    def known_info(self, path: str, version: str) -> Info | None:
+        return self._infos.get((path, version))
+
     # --- gathering ----------------------------------------------------------------------
 
     async def requirements(
@@ -96,18 +121,35 @@ class VersionFacts:
         *,
         fresh: bool = False,
         majors: Container[str] | None = None,
+        concurrency: int = GATHER_CONCURRENCY,
     ) -> list[RequirementFacts]:
         """Facts of each (path, version); newer majors are probed for the paths in `majors`
-        (all when None): a go.mod shows them on direct requirements only."""
+        (all when None): a go.mod shows them on direct requirements only. At most
+        `concurrency` requirements are looked up at a time."""
         unique = list(dict.fromkeys(pairs))
-        return list(
-            await asyncio.gather(
-                *(
-                    self.requirement(p, v, fresh=fresh, major=majors is None or p in majors)
-                    for p, v in unique
-                )
-            )
-        )
+        found: list[RequirementFacts | None] = [None] * len(unique)
+        queue = iter(enumerate(unique))  # shared by the workers: each takes the next one
+
+        async def work() -> None:
+            for index, (path, version) in queue:
+                major = majors is None or path in majors
+                found[index] = await self.requirement(path, version, fresh=fresh, major=major)
+                await self.pause()
+
+        await asyncio.gather(*(work() for _ in range(min(concurrency, len(unique)))))
+        return [f for f in found if f is not None]
+
+    async def pause(self) -> None:
+        """Let the event loop serve others once the gathers have had it for `work_slice`
+        seconds. Shared by every worker of every gather: when the slice is over, each of them
+        yields as it finishes its current requirement, and the first one back starts the
+        next slice. So the loop is held about a slice at a time, not a slice per worker."""
+        if time.perf_counter() < self._yield_at:
+            return
+        await asyncio.sleep(0)
+        now = time.perf_counter()
+        if now >= self._yield_at:
+            self._yield_at = now + self.work_slice
 
     async def requirement(
         self, path: str, version: str, *, fresh: bool = False, major: bool = True
@@ -203,8 +245,14 @@ class VersionFacts:
         return result
 
     async def info(self, path: str, version: str) -> Info | None:
+        key = (path, version)
+        if key in self._infos:
+            return self._infos[key]
         answer = await self.fetcher.get(Key(path, Kind.INFO, version))
-        return parse_info(answer.data) if isinstance(answer, Found) else None
+        info = parse_info(answer.data) if isinstance(answer, Found) else None
+        if not isinstance(answer, Failed):
+            self._infos[key] = info  # a failure is asked again next time
+        return info
 
     async def newer_major(self, path: str, *, fresh: bool = False) -> Catalog | None:
         """The highest-major module `path/vN` (or `gopkg.in/x.vN`) above this one that has a

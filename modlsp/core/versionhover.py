@@ -4,7 +4,8 @@ deprecation), the replacement in effect, and a pkg.go.dev link for public module
 
 Three steps, so that only the middle one waits: `hover_target` finds what is under the cursor
 (pure), `gather` asks `VersionFacts` (the caller bounds it with a timeout), and `render` writes
-the Markdown (pure) from whatever was gathered.
+the Markdown (pure) from whatever was gathered. When the gather is not done in time, `known`
+is what the facts hold in memory already, and `render` says what is still on its way.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ class HoverTarget:
 
 @dataclass(frozen=True, slots=True)
 class VersionHoverFacts:
-    catalog: Catalog | Unknown | NotFound
+    catalog: Catalog | Unknown | NotFound | None  # None: not known yet (still on its way)
     newer_major: Catalog | None
     infos: Mapping[str, Info] = field(default_factory=dict)  # version -> publish time
+
+
+NOTHING_YET = VersionHoverFacts(None, None)
 
 
 def hover_target(model: ModFile, offset: int) -> HoverTarget | None:
@@ -57,10 +61,16 @@ def hover_target(model: ModFile, offset: int) -> HoverTarget | None:
         return span.start <= offset <= span.end
 
     for require in model.requires:
-        for span in (require.path_token.span, require.version_token.span):
-            if under(span):
-                version = require.version if require.valid else ""
-                return _target(model, require.path, version, span, Role.REQUIRE)
+        # The tokens' ends, not their spans: a go.mod may have thousands of requirements.
+        path_token, version_token = require.path_token, require.version_token
+        if path_token.start <= offset <= path_token.end:
+            token = path_token
+        elif version_token.start <= offset <= version_token.end:
+            token = version_token
+        else:
+            continue
+        version = require.version if require.valid else ""
+        return _target(model, require.path, version, token.span, Role.REQUIRE)
     for replace in model.replaces:
         found = _replace_target(model, replace, under)
         if found is not None:
@@ -112,6 +122,15 @@ async def gather(facts: VersionFacts, target: HoverTarget) -> VersionHoverFacts:
     catalog, major = await asyncio.gather(
         facts.catalog(target.path), facts.newer_major(target.path)
     )
+    ordered = _wanted_infos(target, catalog)
+    found = await asyncio.gather(*(facts.info(target.path, v) for v in ordered))
+    infos = {v: info for v, info in zip(ordered, found, strict=True) if info is not None}
+    return VersionHoverFacts(catalog, major, infos)
+
+
+def _wanted_infos(target: HoverTarget, catalog: Catalog | Unknown | NotFound | None) -> list[str]:
+    """The versions whose publish times the hover shows: the one written and its upgrades,
+    or the newest when no version is written."""
     wanted: set[str] = set()
     if target.version:
         wanted.add(target.version)
@@ -122,16 +141,27 @@ async def gather(facts: VersionFacts, target: HoverTarget) -> VersionHoverFacts:
             newest = catalog.newest(target.excluded)
             if newest is not None:
                 wanted.add(newest)
-    ordered = sorted(wanted)
-    found = await asyncio.gather(*(facts.info(target.path, v) for v in ordered))
-    infos = {v: info for v, info in zip(ordered, found, strict=True) if info is not None}
-    return VersionHoverFacts(catalog, major, infos)
+    return sorted(wanted)
+
+
+def known(facts: VersionFacts, target: HoverTarget) -> VersionHoverFacts:
+    """What `gather` would return, from memory only (no I/O): what is not known yet is left
+    out, the catalog as None when it has not arrived."""
+    catalog = facts.known_catalog(target.path)
+    infos: dict[str, Info] = {}
+    for version in _wanted_infos(target, catalog):
+        info = facts.known_info(target.path, version)
+        if info is not None:
+            infos[version] = info
+    return VersionHoverFacts(catalog, facts.known_major(target.path), infos)
 
 
 def render(
-    target: HoverTarget, gathered: VersionHoverFacts, model: ModFile, config: SourceConfig
+    target: HoverTarget, gathered: VersionHoverFacts, model: ModFile, config: SourceConfig | None
 ) -> str:
-    """Compact Markdown: a header with the publish date, then one short paragraph per fact."""
+    """Compact Markdown: a header with the publish date, then one short paragraph per fact.
+    `config` None: the proxy settings are not known yet (no pkg.go.dev link, which depends
+    on GOPRIVATE)."""
     path, version = target.path, target.version
     header = f"**{path}**"
     if version:
@@ -141,7 +171,9 @@ def render(
             header += f" · published {published}"
     parts = [header]
     catalog = gathered.catalog
-    if isinstance(catalog, Unknown):
+    if catalog is None:
+        parts.append("Version information is still on its way from the module proxy.")
+    elif isinstance(catalog, Unknown):
         parts.append(f"Version information unavailable: {catalog.message}")
     elif isinstance(catalog, NotFound):
         parts.append(f"Not found on the module proxy: {catalog.message}")
@@ -156,7 +188,7 @@ def render(
         replacement = replacement_in_effect(model, path, version)
         if replacement is not None:
             parts.append(f"Replaced by {_describe(replacement)}")
-    if not config.is_private(path):
+    if config is not None and not config.is_private(path):
         parts.append(f"[{path} on pkg.go.dev]({pkg_go_dev(path, version)})")
     return "\n\n".join(parts)
 

@@ -4,6 +4,16 @@ versions and module paths, document links and inlay hints for versions MVS selec
 Requests may wait a little for facts (the proxies answer in milliseconds when they are up);
 they never wait for a hanging proxy beyond a short budget, after which they answer with what
 is known and the fetch goes on in the background.
+
+A hover never waits for `go env` (the proxy settings, read once at start-up, 0.1-0.4 s) and
+waits at most `HOVER_BUDGET` for the proxies, then shows what is in memory: the module's facts
+when they arrived, else what the file itself says, with a line saying that version facts are
+on their way (the next hover has them). 50 ms is half the time a hover may take (100 ms):
+enough for answers from a proxy on this machine or the local network, and for the publish
+dates of a module whose other facts the diagnostics gathered already; not enough for a round
+trip or two to a proxy on the internet, which a user waiting on a hover should not pay for.
+When a request has been in flight longer than the budget already (the proxy hangs, or a
+gather has queued many requests ahead of the hover's), the hover does not wait at all.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from modlsp.core.modfile import FileKind, ModFile
 from modlsp.core.modpath import prefixes
 from modlsp.core.versioncheck import excluded_versions
 from modlsp.core.versionfacts import VersionFacts
-from modlsp.core.versionhover import gather, hover_target, render
+from modlsp.core.versionhover import NOTHING_YET, gather, hover_target, known, render
 from modlsp.core.versionquery import Catalog
 from modlsp.lsp import modules, versions
 from modlsp.lsp.documents import Snapshot
@@ -37,7 +47,7 @@ from modlsp.lsp.server import ModlspServer
 
 log = logging.getLogger(__name__)
 
-HOVER_BUDGET = 0.5  # seconds a hover waits for facts
+HOVER_BUDGET = 0.05  # seconds a hover waits for the proxies
 COMPLETION_BUDGET = 2.0
 
 
@@ -72,12 +82,17 @@ async def version_hover(
     if target is None:
         return None
     where = snapshot.mapper.range(target.span)
-    facts = await versions.service(ls)
-    task = asyncio.ensure_future(gather(facts, target))
-    if not await _within(HOVER_BUDGET, task):
-        still = f"Version information for `{target.path}` is still on its way from the proxy."
-        return still, where
-    return render(target, task.result(), model, facts.fetcher.config), where
+    facts = versions.ready(ls)
+    if facts is None:  # `go env` is still running (0.1-0.4 s): no use waiting for it
+        ls.start_background(versions.service(ls))
+        return render(target, NOTHING_YET, model, None), where
+    # Started in the background: when the budget is over, the fetch goes on and fills the
+    # caches (and a hanging proxy's timeout marks it down) for the next hover.
+    gathering = ls.start_background(gather(facts, target))
+    budget = HOVER_BUDGET if facts.fetcher.waiting() < HOVER_BUDGET else 0.0
+    done = await _within(budget, gathering)
+    gathered = gathering.result() if done else known(facts, target)
+    return render(target, gathered, model, facts.fetcher.config), where
 
 
 # --- completion -------------------------------------------------------------------------------

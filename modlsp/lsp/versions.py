@@ -72,6 +72,16 @@ def settings_changed(ls: ModlspServer) -> None:
         state.graphs_fetched.clear()
 
 
+def ready(ls: ModlspServer) -> VersionFacts | None:
+    """The version facts for the current settings when they are set up; None while the
+    fetcher is still being built (`go env` runs then): requests that must not wait for it
+    answer without facts, and the build goes on."""
+    state = ls.versions
+    if state.facts is not None and state.key == _settings_key(ls):
+        return state.facts
+    return None
+
+
 async def service(ls: ModlspServer) -> VersionFacts:
     state = ls.versions
     key = _settings_key(ls)

@@ -250,6 +250,30 @@ async def test_hover_completion_links_and_inlay_hints(
     await client.until(doc.uri, lambda d: facts(d)[:1] == FACTS[:1], since=since)
     identifier = types.TextDocumentIdentifier(uri=doc.uri)
 
+    # Completion on alpha's version: newest first, pre-release after releases, retracted
+    # ones marked deprecated, with publish dates; the edit replaces the version token.
+    # Completion waits for the dates; the hover below is built from them then, as a hover
+    # waits only 50 ms for the proxy.
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=identifier, position=pos(5, 21))
+    )
+    assert isinstance(result, types.CompletionList)
+    ordered = sorted(result.items, key=lambda item: item.sort_text or "")
+    assert [item.label for item in ordered] == [
+        "v1.2.1",
+        "v1.2.0",
+        "v1.1.0",
+        "v1.0.0",
+        "v1.3.0-beta.1",
+    ]
+    retracted = {
+        i.label for i in ordered if i.tags and types.CompletionItemTag.Deprecated in i.tags
+    }
+    assert retracted == {"v1.1.0", "v1.0.0"}
+    assert all(item.detail and item.detail.startswith("2024-") for item in ordered), ordered
+    edit = ordered[0].text_edit
+    assert isinstance(edit, types.TextEdit) and edit.range == rng(5, 19, 5, 25)
+
     # Hover on alpha's version: retraction, upgrades with dates, newer major, pkg.go.dev.
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=identifier, position=pos(5, 21))
@@ -270,27 +294,6 @@ async def test_hover_completion_links_and_inlay_hints(
     )
     assert private is not None and isinstance(private.contents, types.MarkupContent)
     assert "pkg.go.dev" not in private.contents.value
-
-    # Completion on alpha's version: newest first, pre-release after releases, retracted
-    # ones marked deprecated; the edit replaces the version token.
-    result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=identifier, position=pos(5, 21))
-    )
-    assert isinstance(result, types.CompletionList)
-    ordered = sorted(result.items, key=lambda item: item.sort_text or "")
-    assert [item.label for item in ordered] == [
-        "v1.2.1",
-        "v1.2.0",
-        "v1.1.0",
-        "v1.0.0",
-        "v1.3.0-beta.1",
-    ]
-    retracted = {
-        i.label for i in ordered if i.tags and types.CompletionItemTag.Deprecated in i.tags
-    }
-    assert retracted == {"v1.1.0", "v1.0.0"}
-    edit = ordered[0].text_edit
-    assert isinstance(edit, types.TextEdit) and edit.range == rng(5, 19, 5, 25)
 
     # Links: public require paths to pkg.go.dev, none for the private module.
     links = await client.text_document_document_link_async(

@@ -74,6 +74,7 @@ class Fetcher:
         self._clock = clock
         self._memory: dict[Key, tuple[Answer, float]] = {}
         self._inflight: dict[Key, asyncio.Task[Answer]] = {}
+        self._inflight_since: dict[Key, float] = {}  # time.monotonic(), oldest first
         self._loop: asyncio.AbstractEventLoop | None = None
         self._down: dict[str, _Down] = {}
         self._said: set[str] = set()
@@ -109,6 +110,7 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             self._inflight.clear()
+            self._inflight_since.clear()
             self._loop = loop
         pending = self._inflight.get(key)
         if pending is None:
@@ -116,12 +118,21 @@ class Fetcher:
             # editor gave up) leaves it running for the others and for the caches.
             pending = loop.create_task(self._resolve(key, fresh))
             self._inflight[key] = pending
+            self._inflight_since[key] = time.monotonic()
             pending.add_done_callback(lambda task: self._settled(key, task))
         return await asyncio.shield(pending)
+
+    def waiting(self) -> float:
+        """Seconds the oldest request still in flight has been waiting; 0 when none is. A
+        request waiting longer than a caller's budget means that the sources are slow,
+        hanging or busy with a long queue: a new request would not be answered in time."""
+        oldest = next(iter(self._inflight_since.values()), None)
+        return 0.0 if oldest is None else time.monotonic() - oldest
 
     def _settled(self, key: Key, task: asyncio.Task[Answer]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]
+            self._inflight_since.pop(key, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("looking up %s failed", key, exc_info=task.exception())
 

@@ -15,6 +15,7 @@ import logging
 import ssl
 import urllib.request
 from dataclasses import dataclass
+from ssl import SSLContext
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
@@ -39,7 +40,8 @@ class HttpClient:
     """An aiohttp session, created on first use inside the running event loop.
 
     `ssl`: the context that verifies servers' certificates; None is the default verification
-    (the system's trust store, or SSL_CERT_FILE / SSL_CERT_DIR). Verification is never off.
+    (the system's trust store, or SSL_CERT_FILE / SSL_CERT_DIR, read by `prepare`).
+    Verification is never off.
     """
 
     def __init__(self, limits: Limits = Limits(), *, ssl: ssl.SSLContext | None = None) -> None:
@@ -48,6 +50,20 @@ class HttpClient:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._default_ssl: SSLContext | None = None  # made by prepare() or on first use
+        # scheme://host -> the environment's proxy for it, read once per session: reading
+        # the environment costs about 0.25 ms, once per request it was most of a warm fetch.
+        self._proxies: dict[str, str | None] = {}
+
+    def prepare(self) -> SSLContext:
+        """The context that verifies servers; loads the default trust store (tens of
+        milliseconds) when there is none yet. Called in a worker thread, that work stays off
+        the event loop, where the first request would do it."""
+        if self._ssl is not None:
+            return self._ssl
+        if self._default_ssl is None:
+            self._default_ssl = ssl.create_default_context()
+        return self._default_ssl
 
     def _ensure(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         loop = asyncio.get_running_loop()
@@ -55,9 +71,9 @@ class HttpClient:
             connector = aiohttp.TCPConnector(
                 limit=self.limits.concurrency,
                 ttl_dns_cache=300,
-                # The default made now, not aiohttp's made at import: SSL_CERT_FILE and
-                # SSL_CERT_DIR as they are when the first request goes out.
-                ssl=self._ssl if self._ssl is not None else ssl.create_default_context(),
+                # The default made by prepare(), not aiohttp's made at import: SSL_CERT_FILE
+                # and SSL_CERT_DIR as they are when the client is prepared or first used.
+                ssl=self.prepare(),
             )
             timeout = aiohttp.ClientTimeout(
                 total=self.limits.timeout, sock_connect=self.limits.connect_timeout
@@ -74,12 +90,20 @@ class HttpClient:
             )
             self._slots = asyncio.Semaphore(self.limits.concurrency)
             self._loop = loop
+            self._proxies.clear()
         return self._session, self._slots
+
+    def _proxy_for(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            self._proxies[origin] = environment_proxy(url)
+        return self._proxies[origin]
 
     async def get(self, url: str, cap: int, headers: dict[str, str]) -> tuple[int, bytes]:
         """(status, body); raises aiohttp.ClientError, asyncio.TimeoutError or BodyTooLargeError."""
         session, slots = self._ensure()
-        proxy = environment_proxy(url)
+        proxy = self._proxy_for(url)
         async with (
             slots,
             session.get(url, headers=headers, allow_redirects=True, proxy=proxy) as response,

@@ -36,10 +36,12 @@ def open_fetcher(
 ) -> Fetcher:
     """The fetcher for `config`; the caller reports `config.complaints`."""
     env = os.environ if environ is None else environ
+    client = HttpClient(limits or Limits())
+    client.prepare()  # the caller's thread loads the trust store, not the event loop
     return Fetcher(
         config,
         disk=DiskCache(default_path()) if disk else None,
-        client=HttpClient(limits or Limits()),
+        client=client,
         credentials=load_credentials(env, config.goauth),
         report=report,
         ttl=ttl,
