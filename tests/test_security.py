@@ -37,6 +37,10 @@ def test_no_shell_and_processes_only_for_go_env() -> None:
                     assert not any(k.arg == "shell" for k in call.keywords), f"{name}: shell="
                     # The argument list is built in the call, never a string for a shell.
                     assert call.args and isinstance(call.args[0], ast.List), name
+                    # The child never shares the server's stdin, where the client's messages
+                    # arrive (the transport moves them off fd 0; this holds without it too).
+                    stdin = [k.value for k in call.keywords if k.arg == "stdin"]
+                    assert [ast.unparse(v) for v in stdin] == ["subprocess.DEVNULL"], name
     assert spawning == SPAWNERS
 
 

@@ -16,7 +16,12 @@ def go_env(key: str, go: str | None = None, timeout: float = 10.0) -> str | None
         return None
     try:
         return subprocess.run(
-            [executable, "env", key], capture_output=True, text=True, timeout=timeout, check=True
+            [executable, "env", key],
+            stdin=subprocess.DEVNULL,  # never the server's stdin, the client's messages
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError) as err:
         log.info("go env %s failed: %s", key, err)

@@ -74,8 +74,8 @@ def did_close(ls: ModlspServer, params: types.DidCloseTextDocumentParams) -> Non
 
 
 def republish_all(ls: ModlspServer) -> None:
-    for uri in list(ls.workspace.text_documents):
-        schedule(ls, uri, immediate=True)
+    for document in ls.documents():
+        schedule(ls, document.uri, immediate=True)
 
 
 def schedule(ls: ModlspServer, uri: str, immediate: bool = False) -> None:
@@ -108,7 +108,7 @@ async def _publish_after(ls: ModlspServer, uri: str, delay: float) -> None:
     view = document_problems(ls, uri)
     if view is None:
         return  # closed meanwhile, or nothing modlsp judges
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None or document.version != view.version:
         return  # a newer version is on its way; never publish stale results
     diagnostics = [convert.diagnostic(p, view.mapper) for p in view.problems]
@@ -132,7 +132,7 @@ class DocumentProblems:
 def document_problems(ls: ModlspServer, uri: str) -> DocumentProblems | None:
     """Everything modlsp finds in an open document: a module file's own problems and its
     module's, or a Go file's import problems."""
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None:
         return None
     language_id = document.language_id or ""

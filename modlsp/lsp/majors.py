@@ -145,8 +145,8 @@ class Workspace:
 
     def __init__(self, ls: ModlspServer) -> None:
         self.open: dict[Path, tuple[bytes, int]] = {}
-        for uri, document in ls.workspace.text_documents.items():
-            path = modules.uri_path(uri)
+        for document in ls.documents():
+            path = modules.uri_path(document.uri)
             if path is not None and document.version is not None:
                 self.open[path] = (
                     document.source.encode("utf-8", "surrogatepass"),

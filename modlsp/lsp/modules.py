@@ -164,7 +164,7 @@ async def did_change_workspace_folders(
 
 def document_changed(ls: ModlspServer, uri: str) -> None:
     """An open document's new text goes into the session; its module is judged again."""
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     path = uri_path(uri)
     if document is None or path is None:
         return
@@ -243,7 +243,8 @@ def republish_module(ls: ModlspServer, state: ModuleState, except_uri: str | Non
     in it."""
     from modlsp.lsp.diagnostics import schedule
 
-    for uri in list(ls.workspace.text_documents):
+    for document in ls.documents():
+        uri = document.uri
         if uri == except_uri:
             continue
         path = uri_path(uri)
@@ -297,10 +298,10 @@ def file_view(ls: ModlspServer, path: Path) -> tuple[str, int | None, PositionMa
     """A file's uri, version and positions: the editor's text when it is open (what edits
     and spans were computed on), else the disk's."""
     uri = path_uri(path)
-    document = ls.workspace.text_documents.get(uri)
-    if document is not None:
-        data = document.source.encode("utf-8", "surrogatepass")
-        return uri, document.version, PositionMapper(data, ls.encoding)
+    document = ls.document(uri)
+    if document is not None:  # under the client's spelling of its URI
+        text = document.source.encode("utf-8", "surrogatepass")
+        return document.uri, document.version, PositionMapper(text, ls.encoding)
     data = read_head(path)
     if data is None:
         return None

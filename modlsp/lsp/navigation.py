@@ -31,7 +31,7 @@ def _judged(ls: ModlspServer, uri: str) -> tuple[Path, ModuleState, Judgement] |
 
 
 def _mapper(ls: ModlspServer, uri: str) -> PositionMapper | None:
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None:
         return None
     return PositionMapper(document.source.encode("utf-8", "surrogatepass"), ls.encoding)

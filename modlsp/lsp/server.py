@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
 
 from modlsp import __version__
 from modlsp.core.analysis import CheckOptions, kind_for_document
@@ -60,10 +62,22 @@ class ModlspServer(LanguageServer):
         caps = self.client_capabilities.workspace
         return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
 
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document `uri` names, however the client percent-escaped it: pygls keys
+        its documents by the unescaped URI, so a raw lookup misses every path with a space or
+        another escaped character."""
+        found: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return found
+
+    def documents(self) -> list[TextDocument]:
+        """The open documents; each one's `uri` is the client's, the one to publish under."""
+        documents: list[TextDocument] = list(self.workspace.text_documents.values())
+        return documents
+
     def snapshot(self, uri: str) -> Snapshot | None:
         """The analysis of the document as the client has it now; None if it is not open or
         is not a module file (Go sources are opened too, for the imports features to come)."""
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         if document is None:
             return None
         kind = kind_for_document(file_name(uri), document.language_id or "")

@@ -189,7 +189,7 @@ async def _gather(
 def _refresh(ls: ModlspServer, uri: str) -> None:
     from modlsp.lsp.diagnostics import schedule
 
-    if uri in ls.workspace.text_documents:
+    if ls.document(uri) is not None:
         schedule(ls, uri, immediate=True)
     snapshot = ls.snapshot(uri)
     if snapshot is None or uri not in ls.versions.lens_counts:

@@ -266,3 +266,43 @@ async def test_hover_definition_and_references(client: ModClient, tmp_path):
         )
     )
     assert list(found or []) == [types.Location(uri=main.uri, range=rng(5, 1, 5, 16))]
+
+
+async def test_a_module_whose_path_the_uris_percent_escape(client: ModClient, tmp_path):
+    """A space, a '#' and a non-ASCII letter in the directory: the client's URIs escape them
+    (file:///…/my%20work%20%232/%C3%A9t%C3%A9/go.mod). Every feature finds the open document
+    under that URI, and every publication and edit is addressed to it, not to the unescaped
+    spelling the client never sent."""
+    root = tmp_path / "my work #2" / "été"
+    write(root / "go.mod", GO_MOD)
+    await start(client, {"debounceMs": 0}, module_checks=True, root=root)
+    since = client.mark()
+    mod = open_doc(client, root / "go.mod", GO_MOD)
+    main = open_doc(client, root / "main.go", MAIN_GO)
+    assert "%20" in mod.uri and "%23" in mod.uri and "%C3%A9" in mod.uri
+    unused_b = ["example.com/b is not used in this module"]
+    published = await client.until(mod.uri, lambda d: messages(d) == unused_b, since=since)
+    assert {p.uri for p in client.published[since:]} <= {mod.uri, main.uri}
+
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=mod.identifier)
+    )
+    assert symbols and symbols[0].name == "module example.com/main"
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=main.identifier, position=pos(5, 5))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "is provided by module `example.com/a` `v1.0.0`" in hover.contents.value
+
+    (diagnostic,) = published.diagnostics
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=mod.identifier,
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    fixes = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.diagnostics]
+    assert fixes, actions
+    edits, _, _ = edits_for(fixes[0].edit, mod.uri)
+    assert "example.com/b" not in apply_text_edits(mod.text, edits, client.encoding)

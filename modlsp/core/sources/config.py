@@ -141,6 +141,7 @@ def go_environment(go: str | None, timeout: float = 10.0) -> dict[str, str] | No
     try:
         completed = subprocess.run(
             [executable, "env", "-json", *GO_ENV_KEYS],
+            stdin=subprocess.DEVNULL,  # never the server's stdin, the client's messages
             capture_output=True,
             text=True,
             timeout=timeout,
