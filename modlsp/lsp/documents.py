@@ -68,6 +68,10 @@ class Snapshots:
     def forget(self, uri: str) -> None:
         self._latest.pop(uri, None)
 
+    def judging_godebugs(self) -> list[str]:
+        """The documents whose analysis checked godebug directives against a GODEBUG table."""
+        return [uri for uri, s in self._latest.items() if s.analysis.model.godebugs]
+
     def clear(self) -> None:
         self._latest.clear()
 

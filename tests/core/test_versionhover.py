@@ -295,3 +295,34 @@ def test_go_work_replace_hover() -> None:
     found = hover_target(parsed, at(text, "example.com/y"))
     assert found is not None
     assert (found.path, found.version, found.role) == ("example.com/y", "v1.1.0", Role.REPLACE_NEW)
+
+
+def test_every_offset_of_many_requirements_finds_the_token_under_it() -> None:
+    """hover_target looks up only the requirement that starts last before the offset: at
+    every offset it finds what a scan of every token finds."""
+    text = (
+        "module example.com/m\n\nrequire example.com/a v1.0.0 // first\n"
+        "require (\n\texample.com/b v1.1.0\n\t// between\n\texample.com/c   v1.2.0 // indirect\n"
+        '\t"example.com/d" v1.3.0\n\texample.com/e v1.4.0\n)\n'
+        "require example.com/f v1.5.0\nexclude example.com/b v1.0.0\n"
+    )
+    parsed = read(text.encode(), FileKind.GOMOD, "go.mod")
+    assert len(parsed.requires) == 6
+
+    def scanned(at: int) -> tuple[str, Span] | None:
+        for require in parsed.requires:
+            for token in (require.path_token, require.version_token):
+                if token.start <= at <= token.end:
+                    return require.path, token.span
+        for exclude in parsed.excludes:
+            for token in (exclude.path_token, exclude.version_token):
+                if token.start <= at <= token.end:
+                    return exclude.path, token.span
+        return None
+
+    found = 0
+    for at in range(len(text) + 1):
+        target = hover_target(parsed, at)
+        assert (None if target is None else (target.path, target.span)) == scanned(at), at
+        found += target is not None
+    assert found > 100
