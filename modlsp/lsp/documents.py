@@ -117,41 +117,102 @@ def column_index(line: str, character: int, encoding: str) -> int:
     return min(max(character - extra, after), len(line))
 
 
-def text_index(text: str, position: types.Position, encoding: str) -> int:
-    """The index into `text` of a client position; a line past the last is the text's end."""
+@dataclass(slots=True)
+class LineCursor:
+    """Where one line of a document's current text starts, kept from edit to edit.
+
+    Typing edits a line near the last one edited: the next line start is found from here
+    with a few C-level finds instead of splitting the text up to it (24 us at line 600, twice
+    a keystroke; a burst of 1,000 keystrokes at the end of the file paid 50 ms). An edit
+    leaves every line start before its own offset where it was, so the cursor stays valid
+    when it is set to the edited line before the edit is applied."""
+
+    line: int = 0
+    start: int = 0
+
+    def reset(self) -> None:
+        self.line, self.start = 0, 0  # line 0 starts at 0 in every text
+
+
+# Lines a cursor walks to reach a line; further, a split is cheaper.
+_WALK = 64
+
+
+def text_index(
+    text: str, position: types.Position, encoding: str, cursor: LineCursor | None = None
+) -> int:
+    """The index into `text` of a client position; a line past the last is the text's end.
+    `cursor` (a line start valid in `text`) is used and moved to the position's line."""
     start = 0
     if position.line > 0:
-        found_start = _line_start(text, position.line)
+        found_start = _line_start(text, position.line, cursor)
         if found_start is None:
             return len(text)
         start = found_start
+    elif cursor is not None:
+        cursor.reset()
     found = _LINE_BREAK.search(text, start)
     end = found.start() if found is not None else len(text)
     return start + column_index(text[start:end], position.character, encoding)
 
 
-def _line_start(text: str, line: int) -> int | None:
+def _line_start(text: str, line: int, cursor: LineCursor | None) -> int | None:
     """Where line `line` (> 0) starts; None past the last line."""
-    if "\r" not in text:
-        # One C-level split up to the line (a match object per line costs 0.2 ms at line 600,
-        # on every keystroke there).
+    if "\r" in text:
+        # \r\n and lone \r breaks too: islice skips the earlier breaks without Python
+        # bytecode. (The cursor counts "\n" only.)
+        if cursor is not None:
+            cursor.reset()
+        before = next(itertools.islice(_LINE_BREAK.finditer(text), line - 1, None), None)
+        return before.end() if before is not None else None
+    start = _walk(text, line, cursor) if cursor is not None else None
+    if start is None:
+        # One C-level split up to the line (a match object per line costs 0.2 ms at line 600).
         pieces = text.split("\n", line)
-        return len(text) - len(pieces[-1]) if len(pieces) > line else None
-    # \r\n and lone \r breaks too: islice skips the earlier breaks without Python bytecode.
-    before = next(itertools.islice(_LINE_BREAK.finditer(text), line - 1, None), None)
-    return before.end() if before is not None else None
+        if len(pieces) <= line:
+            return None
+        start = len(text) - len(pieces[-1])
+    if cursor is not None:
+        cursor.line, cursor.start = line, start
+    return start
+
+
+def _walk(text: str, line: int, cursor: LineCursor) -> int | None:
+    """Line `line`'s start found from the cursor's, None when it is far (or past the end)."""
+    start = cursor.start
+    if cursor.line <= line <= cursor.line + _WALK:
+        for _ in range(line - cursor.line):
+            start = text.find("\n", start) + 1
+            if start == 0:
+                return None
+        return start
+    if line < cursor.line <= line + _WALK:
+        for _ in range(cursor.line - line):
+            start = text.rfind("\n", 0, start - 1) + 1
+        return start
+    return None
 
 
 def apply_changes(
-    text: str, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str
+    text: str,
+    changes: Sequence[types.TextDocumentContentChangeEvent],
+    encoding: str,
+    cursor: LineCursor | None = None,
 ) -> str:
     """`text` after a didChange's content changes, applied in order; positions in `encoding`
-    ("utf-8", "utf-16" or "utf-32"). A range whose end is before its start is taken as empty."""
+    ("utf-8", "utf-16" or "utf-32"). A range whose end is before its start is taken as empty.
+    `cursor`: a line start valid in `text`, left valid in the result."""
     for change in changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            start = text_index(text, change.range.start, encoding)
-            end = max(start, text_index(text, change.range.end, encoding))
+            start = text_index(text, change.range.start, encoding, cursor)
+            # The start's line begins at or before the edit: still valid after it.
+            kept = (cursor.line, cursor.start) if cursor is not None else None
+            end = max(start, text_index(text, change.range.end, encoding, cursor))
             text = text[:start] + change.text + text[end:]
+            if cursor is not None and kept is not None:
+                cursor.line, cursor.start = kept
         else:
             text = change.text
+            if cursor is not None:
+                cursor.reset()
     return text

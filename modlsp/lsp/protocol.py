@@ -24,6 +24,7 @@ import contextvars
 import json
 import logging
 import uuid
+import weakref
 from collections.abc import Generator, Hashable
 from concurrent.futures import Future
 from typing import Any
@@ -39,8 +40,9 @@ from pygls.protocol import (
     LanguageServerProtocol,
     lsp_method,
 )
+from pygls.workspace import TextDocument
 
-from modlsp.lsp.documents import apply_changes
+from modlsp.lsp.documents import LineCursor, apply_changes
 from modlsp.lsp.transport import StdioTransport
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,10 @@ class ModlspProtocol(LanguageServerProtocol):
         self._initialize_received = False
         # The latest change of each document whose didChange handler has not run yet.
         self._changed: dict[str, types.DidChangeTextDocumentParams] = {}
+        # Each open document's line cursor; a document reopened is a new object, a new cursor.
+        self._cursors: weakref.WeakKeyDictionary[TextDocument, LineCursor] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # --- receiving ------------------------------------------------------------------------
 
@@ -303,8 +309,12 @@ class ModlspProtocol(LanguageServerProtocol):
             )
             return
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        cursor = self._cursors.setdefault(document, LineCursor())
         text = apply_changes(
-            document.source, params.content_changes, str(getattr(encoding, "value", encoding))
+            document.source,
+            params.content_changes,
+            str(getattr(encoding, "value", encoding)),
+            cursor,
         )
         document._source = text  # what pygls's own apply_change sets
         document.version = new

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 
-from modlsp.lsp.documents import column_index, text_index
+from modlsp.lsp.documents import LineCursor, apply_changes, column_index, text_index
 
 from .rawclient import RawServer, rss_kib
 from .support import (
@@ -192,6 +194,59 @@ def test_columns_in_each_encoding(encoding: str, indexes: list[int]):
     ]
     assert text_index(text, position(2, 5), encoding) == len("x\r\na😋é\ry")
     assert text_index(text, position(9, 0), encoding) == len(text)
+
+
+# Text of long and short lines with characters of every width; one in ten has a \r\n (the
+# cursor is not used in text with a \r).
+_PIECES = st.sampled_from(["\n", "ab", "\n", "é", "\n", "😋", "\n", "xyz" * 30, ""])
+_TEXTS = st.tuples(st.lists(_PIECES, max_size=200), st.integers(0, 9)).map(
+    lambda drawn: "".join(drawn[0]).replace("\n", "\r\n" if drawn[1] == 9 else "\n", 1)
+)
+
+
+@st.composite
+def _bursts(draw: st.DrawFn) -> list[list[types.TextDocumentContentChangeEvent]]:
+    """didChange bursts typed near each other: each edit a few lines from the one before, now
+    and then a jump far away or a replacement of the whole text."""
+    line = draw(st.integers(0, 60))
+    bursts = []
+    for _ in range(draw(st.integers(0, 40))):
+        changes: list[types.TextDocumentContentChangeEvent] = []
+        for _ in range(draw(st.integers(1, 3))):
+            move = draw(st.sampled_from(["near"] * 10 + ["jump", "whole"]))
+            if move == "whole":
+                changes.append(types.TextDocumentContentChangeWholeDocument(text=draw(_TEXTS)))
+                continue
+            line = (
+                draw(st.integers(0, 100))
+                if move == "jump"
+                else max(0, line + draw(st.integers(-4, 4)))
+            )
+            end = line + draw(st.integers(0, 2))
+            columns = sorted(draw(st.lists(st.integers(0, 100), min_size=2, max_size=2)))
+            changes.append(
+                types.TextDocumentContentChangePartial(
+                    range=rng(line, columns[0], end, columns[1]), text=draw(_TEXTS)
+                )
+            )
+        bursts.append(changes)
+    return bursts
+
+
+@settings(max_examples=300)
+@given(text=_TEXTS, edits=_bursts(), encoding=st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+def test_a_line_cursor_finds_what_a_scan_finds(
+    text: str, edits: list[list[types.TextDocumentContentChangeEvent]], encoding: str
+) -> None:
+    """Edits near each other, in bursts of didChange, far jumps, whole-text replacements and
+    lines past the end: applied with the cursor kept from edit to edit, the text is what
+    applying them without one gives."""
+    cursor = LineCursor()
+    scanned = walked = text
+    for changes in edits:
+        scanned = apply_changes(scanned, changes, encoding)
+        walked = apply_changes(walked, changes, encoding, cursor)
+        assert walked == scanned
 
 
 # --- a client that never reads --------------------------------------------------------------
