@@ -37,7 +37,8 @@ def open_fetcher(
     """The fetcher for `config`; the caller reports `config.complaints`."""
     env = os.environ if environ is None else environ
     client = HttpClient(limits or Limits())
-    client.prepare()  # the caller's thread loads the trust store, not the event loop
+    if any(entry.is_network for entry in config.proxies):
+        client.prepare()  # the caller's thread loads aiohttp and the trust store, not the loop
     return Fetcher(
         config,
         disk=DiskCache(default_path()) if disk else None,
