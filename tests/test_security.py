@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "modlsp"
 # The only modules that start processes: `go env` for GOPROXY & co, GOMODCACHE and GODEBUG.
-SPAWNERS = {"core/goenv.py", "core/sources/config.py"}
+SPAWNERS = {"core/goenv.py"}
 SHELL_CALLS = {"system", "popen", "spawnl", "spawnlp", "spawnv", "spawnvp", "execv", "execvp"}
 
 

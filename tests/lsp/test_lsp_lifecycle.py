@@ -279,7 +279,8 @@ async def test_go_sources_get_only_import_diagnostics(client: ModClient, tmp_pat
 
 def go_with_goroot(tmp_path: Path, known: list[str]) -> tuple[Path, Path]:
     """A stand-in go command whose GOROOT's GODEBUG table knows only `known`; it answers
-    `go env GOROOT` once the returned lock file is unlocked (fails anything else)."""
+    `go env -json` (GOROOT, and the environment's values of the other keys) once the
+    returned lock file is unlocked, and fails anything else."""
     goroot = tmp_path / "goroot"
     table = goroot / "src" / "internal" / "godebugs" / "table.go"
     table.parent.mkdir(parents=True)
@@ -293,9 +294,11 @@ def go_with_goroot(tmp_path: Path, known: list[str]) -> tuple[Path, Path]:
         "import fcntl, sys\n"
         f"with open({str(lock)!r}, 'rb') as held:\n"
         "    fcntl.flock(held, fcntl.LOCK_SH)\n"
-        "if sys.argv[1:] != ['env', 'GOROOT']:\n"
+        "import json, os\n"
+        "if sys.argv[1:3] != ['env', '-json']:\n"
         "    sys.exit(1)\n"
-        f"print({str(goroot)!r})\n"
+        "values = {key: os.environ.get(key, '') for key in sys.argv[3:]}\n"
+        f"print(json.dumps({{**values, 'GOROOT': {str(goroot)!r}}}))\n"
     )
     script.chmod(0o755)
     return script, lock
@@ -304,7 +307,7 @@ def go_with_goroot(tmp_path: Path, known: list[str]) -> tuple[Path, Path]:
 async def test_the_installed_godebug_table_judges_the_open_godebug_directives(
     client: ModClient, tmp_path
 ):
-    """Until `go env GOROOT` answers, godebug keys are judged by the built-in table; then by
+    """Until `go env` answers, godebug keys are judged by the built-in table; then by
     the installed Go's, and the documents with godebug directives are analysed again."""
     go, lock = go_with_goroot(tmp_path, ["modlsptestkey"])
     with lock.open("rb") as holder:

@@ -7,12 +7,9 @@ the go env file), else from the process environment. A setting the user gave mod
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,7 +20,6 @@ from modlsp.core.modpath import match_prefix_patterns
 log = logging.getLogger(__name__)
 
 DEFAULT_GOPROXY = "https://proxy.golang.org,direct"
-GO_ENV_KEYS = ("GOPROXY", "GOPRIVATE", "GONOPROXY", "GOMODCACHE", "GOAUTH")
 
 OFF = "off"
 DIRECT = "direct"
@@ -131,29 +127,6 @@ def public_goproxy(goproxy: str) -> str:
     return "".join(
         part if part in (",", "|") else public_url(part) for part in re.split(r"([,|])", goproxy)
     )
-
-
-def go_environment(go: str | None, timeout: float = 10.0) -> dict[str, str] | None:
-    """`go env -json` for the keys modlsp needs, None when the go command is not usable."""
-    executable = shutil.which(go or "go")
-    if executable is None:
-        return None
-    try:
-        completed = subprocess.run(
-            [executable, "env", "-json", *GO_ENV_KEYS],
-            stdin=subprocess.DEVNULL,  # never the server's stdin, the client's messages
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        )
-        values = json.loads(completed.stdout)
-    except (OSError, subprocess.SubprocessError, ValueError) as err:
-        log.info("go env -json failed: %s", err)
-        return None
-    if not isinstance(values, dict):
-        return None
-    return {k: v for k, v in values.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Mapping
 
 from modlsp.core import modcache
-from modlsp.core.sources.config import Overrides, SourceConfig, go_environment, resolve
+from modlsp.core.goenv import go_environment
+from modlsp.core.sources.config import Overrides, SourceConfig, resolve
 from modlsp.core.sources.diskcache import DiskCache, default_path
 from modlsp.core.sources.fetcher import DEFAULT_TTL, Fetcher
 from modlsp.core.sources.http import HttpClient, Limits
