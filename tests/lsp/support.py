@@ -8,11 +8,14 @@ the server's conversions are wrong.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import re
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import IO, Any, Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -433,3 +436,43 @@ def edits_for(
     assert edit.changes is not None, "the WorkspaceEdit is empty"
     assert list(edit.changes) == [uri]
     return list(edit.changes[uri]), None, "changes"
+
+
+# --- a go command that waits ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def held_go_command(tmp_path: Path, goroot: Path | None = None) -> Iterator[tuple[Path, IO[bytes]]]:
+    """An executable that stands in for the go command: it waits for a shared lock on a
+    file, which the caller holds exclusively until it `release`s the yielded file. Then, with
+    `goroot`, it answers `go env -json` (that GOROOT, the environment's values of the other
+    keys); without, it fails (exit status 1) as a broken go command would."""
+    lock = tmp_path / "go.lock"
+    lock.write_bytes(b"")
+    script = tmp_path / "held-go"
+    answer = "sys.exit(1)\n"
+    if goroot is not None:
+        answer = (
+            "import json, os\n"
+            "if sys.argv[1:3] != ['env', '-json']:\n"
+            "    sys.exit(1)\n"
+            "values = {key: os.environ.get(key, '') for key in sys.argv[3:]}\n"
+            f"print(json.dumps({{**values, 'GOROOT': {str(goroot)!r}}}))\n"
+        )
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import fcntl, sys\n"
+        f"with open({str(lock)!r}, 'rb') as held:\n"
+        "    fcntl.flock(held, fcntl.LOCK_SH)\n" + answer
+    )
+    script.chmod(0o755)
+    with lock.open("rb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        try:
+            yield script, holder
+        finally:
+            fcntl.flock(holder, fcntl.LOCK_UN)
+
+
+def release(holder: IO[bytes]) -> None:
+    fcntl.flock(holder, fcntl.LOCK_UN)

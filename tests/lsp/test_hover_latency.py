@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import sys
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 import pytest_lsp
@@ -37,7 +35,18 @@ from modlsp.core.sources.http import HttpClient, Limits
 from modlsp.core.versionfacts import GATHER_CONCURRENCY, VersionFacts
 from modlsp.core.versionquery import Catalog
 
-from .support import EDITORS, TIMEOUT, ModClient, codes, make_client, open_doc, pos, start
+from .support import (
+    EDITORS,
+    TIMEOUT,
+    ModClient,
+    codes,
+    held_go_command,
+    make_client,
+    open_doc,
+    pos,
+    release,
+    start,
+)
 
 RELEASES = ("v1.0.0", "v1.1.0", "v1.2.0")
 STILL_ON_ITS_WAY = "Version information is still on its way from the module proxy."
@@ -182,34 +191,6 @@ async def test_a_hover_answers_while_every_request_to_the_proxy_hangs(
 
 
 # --- a go command that does not return ----------------------------------------------------
-
-
-@contextlib.contextmanager
-def held_go_command(tmp_path: Path) -> Iterator[tuple[Path, IO[bytes]]]:
-    """An executable that stands in for the go command: it waits for a shared lock on a
-    file, which the caller holds exclusively until it unlocks the yielded file, then fails
-    (exit status 1) as a broken go command would, whatever it was asked."""
-    lock = tmp_path / "go.lock"
-    lock.write_bytes(b"")
-    script = tmp_path / "held-go"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import fcntl, sys\n"
-        f"with open({str(lock)!r}, 'rb') as held:\n"
-        "    fcntl.flock(held, fcntl.LOCK_SH)\n"
-        "sys.exit(1)\n"
-    )
-    script.chmod(0o755)
-    with lock.open("rb") as holder:
-        fcntl.flock(holder, fcntl.LOCK_EX)
-        try:
-            yield script, holder
-        finally:
-            fcntl.flock(holder, fcntl.LOCK_UN)
-
-
-def release(holder: IO[bytes]) -> None:
-    fcntl.flock(holder, fcntl.LOCK_UN)
 
 
 async def test_a_hover_does_not_wait_for_go_env(

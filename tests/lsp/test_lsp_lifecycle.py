@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import sys
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from .support import TIMEOUT, Doc, ModClient, change, codes, open_doc, pos, rng, start, summary
+from .support import (
+    TIMEOUT,
+    Doc,
+    ModClient,
+    change,
+    codes,
+    held_go_command,
+    open_doc,
+    pos,
+    release,
+    rng,
+    start,
+    summary,
+)
 
 ERROR = types.DiagnosticSeverity.Error
 
@@ -277,31 +288,14 @@ async def test_go_sources_get_only_import_diagnostics(client: ModClient, tmp_pat
     assert actions is not None and list(actions) == []  # no problem in main.go, no fix
 
 
-def go_with_goroot(tmp_path: Path, known: list[str]) -> tuple[Path, Path]:
-    """A stand-in go command whose GOROOT's GODEBUG table knows only `known`; it answers
-    `go env -json` (GOROOT, and the environment's values of the other keys) once the
-    returned lock file is unlocked, and fails anything else."""
+def goroot_knowing(tmp_path: Path, known: list[str]) -> Path:
+    """A GOROOT whose GODEBUG table knows only `known`."""
     goroot = tmp_path / "goroot"
     table = goroot / "src" / "internal" / "godebugs" / "table.go"
     table.parent.mkdir(parents=True)
     entries = "".join(f'\t{{Name: "{name}", Package: "x"}},\n' for name in known)
     table.write_text(f"package godebugs\n\nvar All = []Info{{\n{entries}}}\n")
-    lock = tmp_path / "go.lock"
-    lock.write_bytes(b"")
-    script = tmp_path / "go"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import fcntl, sys\n"
-        f"with open({str(lock)!r}, 'rb') as held:\n"
-        "    fcntl.flock(held, fcntl.LOCK_SH)\n"
-        "import json, os\n"
-        "if sys.argv[1:3] != ['env', '-json']:\n"
-        "    sys.exit(1)\n"
-        "values = {key: os.environ.get(key, '') for key in sys.argv[3:]}\n"
-        f"print(json.dumps({{**values, 'GOROOT': {str(goroot)!r}}}))\n"
-    )
-    script.chmod(0o755)
-    return script, lock
+    return goroot
 
 
 async def test_the_installed_godebug_table_judges_the_open_godebug_directives(
@@ -309,16 +303,15 @@ async def test_the_installed_godebug_table_judges_the_open_godebug_directives(
 ):
     """Until `go env` answers, godebug keys are judged by the built-in table; then by
     the installed Go's, and the documents with godebug directives are analysed again."""
-    go, lock = go_with_goroot(tmp_path, ["modlsptestkey"])
-    with lock.open("rb") as holder:
-        fcntl.flock(holder, fcntl.LOCK_EX)
+    goroot = goroot_knowing(tmp_path, ["modlsptestkey"])
+    with held_go_command(tmp_path, goroot) as (go, holder):
         await start(client, {"debounceMs": 0, "goCommand": str(go)})
         since = client.mark()
         text = "module example.com/m\n\ngo 1.22\n\ngodebug allowmultiplevcs=1\n"
         doc = open_doc(client, tmp_path / "go.mod", text + "godebug modlsptestkey=1\n")
         builtin = await client.next_diagnostics(doc.uri, since=since)
         assert [d.message for d in builtin.diagnostics] == ['unknown godebug "modlsptestkey"']
-        fcntl.flock(holder, fcntl.LOCK_UN)
+        release(holder)
 
     installed = await client.until(
         doc.uri,
