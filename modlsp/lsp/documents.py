@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.workspace import TextDocument, Workspace
 
 from modlsp.core.analysis import Analysis, CheckOptions, FileKind, analyze
 from modlsp.core.problems import Problem
@@ -33,6 +34,14 @@ class Snapshot:
 def file_name(uri: str) -> str:
     path = unquote(urlparse(uri).path) or uri
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def open_document(workspace: Workspace, uri: str) -> TextDocument | None:
+    """The open document `uri` names, however the client percent-escaped it: pygls keys its
+    documents by the unescaped URI, so a raw lookup misses every path with a space or another
+    escaped character. The document's own `uri` is the client's, the one to publish under."""
+    found: TextDocument | None = workspace.text_documents.get(unquote(uri))
+    return found
 
 
 class Snapshots:

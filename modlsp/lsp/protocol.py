@@ -28,7 +28,6 @@ import weakref
 from collections.abc import Generator, Hashable
 from concurrent.futures import Future
 from typing import Any
-from urllib.parse import unquote
 
 import cattrs
 from lsprotocol import types
@@ -42,7 +41,7 @@ from pygls.protocol import (
 )
 from pygls.workspace import TextDocument
 
-from modlsp.lsp.documents import LineCursor, apply_changes
+from modlsp.lsp.documents import LineCursor, apply_changes, open_document
 from modlsp.lsp.transport import StdioTransport
 
 log = logging.getLogger(__name__)
@@ -306,7 +305,7 @@ class ModlspProtocol(LanguageServerProtocol):
         stale text over the newest and publish diagnostics for it), and that the edits are
         applied by documents.apply_changes."""
         uri = params.text_document.uri
-        document = self.workspace.text_documents.get(unquote(uri))  # pygls's key
+        document = open_document(self.workspace, uri)
         if document is None:
             log.warning("ignored a change of %s: it is not open", uri)
             return

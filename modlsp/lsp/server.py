@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -20,7 +19,7 @@ from modlsp import __version__
 from modlsp.core.analysis import CheckOptions, kind_for_document
 from modlsp.core.godebug import BUILTIN, GodebugTable, load_installed
 from modlsp.core.session import Session
-from modlsp.lsp.documents import Snapshot, Snapshots, file_name
+from modlsp.lsp.documents import Snapshot, Snapshots, file_name, open_document
 from modlsp.lsp.protocol import ModlspProtocol
 from modlsp.lsp.settings import Settings, parse_settings
 from modlsp.lsp.versionstate import VersionState
@@ -63,11 +62,8 @@ class ModlspServer(LanguageServer):
         return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
 
     def document(self, uri: str) -> TextDocument | None:
-        """The open document `uri` names, however the client percent-escaped it: pygls keys
-        its documents by the unescaped URI, so a raw lookup misses every path with a space or
-        another escaped character."""
-        found: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
-        return found
+        """The open document `uri` names (documents.open_document)."""
+        return open_document(self.workspace, uri)
 
     def documents(self) -> list[TextDocument]:
         """The open documents; each one's `uri` is the client's, the one to publish under."""
